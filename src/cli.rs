@@ -1,0 +1,131 @@
+//! The command line: `roadmap-audit [PATH]...` audits (the default command), `rules` lists the rules,
+//! `explain RULE` prints one rule's documentation.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const AFTER_HELP: &str = "\
+Examples:
+  roadmap-audit roadmap.yaml                 audit one file
+  roadmap-audit roadmaps/ strategy.yaml      a folder (every *.yaml/*.yml, .gitignore honoured) and a file
+  roadmap-audit 'teams/**/*.{yaml,yml}'      a glob pattern (quote it so the shell leaves it alone)
+  roadmap-audit . --format json              machine-readable findings
+  roadmap-audit explain missing-owner        what a rule flags, why it matters, how to fix it
+
+Exit status: 0 no finding at or above the fail level; 1 findings at or above it;
+2 the audit could not run (bad flag, bad config, missing or unreadable path).";
+
+/// Audits product roadmaps kept as YAML: every item should trace to a customer problem,
+/// a business objective and a measure of success.
+#[derive(Debug, Parser)]
+#[command(name = "roadmap-audit", version, after_help = AFTER_HELP, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub check: CheckArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Audit roadmap files (the default when no command is given).
+    Check(CheckArgs),
+    /// List every rule: id, default severity, gap and title.
+    Rules(RulesArgs),
+    /// Print a rule's documentation: what it flags, why it matters, a failing and a passing example.
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct CheckArgs {
+    /// Files, directories or glob patterns to audit [default: the current directory].
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<String>,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Audit date for date rules (YYYY-MM-DD) [default: config `as_of`, else today].
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<crate::date::Date>,
+
+    /// Config file [default: .roadmap-audit.yaml in the current directory or the nearest parent].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Lowest severity that makes the run exit with 1 [default: config `fail_on`, else error].
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub fail_on: Option<FailOnArg>,
+
+    /// When to use colour in human output (auto: only on a terminal, and never when NO_COLOR is set).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    /// Deepest YAML nesting accepted before a file is rejected.
+    #[arg(long, default_value_t = 128, value_name = "LEVELS", hide_short_help = true)]
+    pub max_depth: usize,
+
+    /// Most nodes that YAML aliases may expand to in one file.
+    #[arg(long, default_value_t = 1_000_000, value_name = "NODES", hide_short_help = true)]
+    pub max_alias_nodes: usize,
+
+    /// Largest file, in bytes, that is parsed.
+    #[arg(long, default_value_t = crate::load::DEFAULT_MAX_FILE_SIZE, value_name = "BYTES", hide_short_help = true)]
+    pub max_file_size: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// `table` for people, `json` for tools.
+    #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+    /// Config file (its `extra_rules` are listed too, and its severity overrides shown).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The rule id, e.g. missing-owner.
+    pub rule: String,
+    /// Config file (to explain the organisation's `extra_rules`).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Rich diagnostics with source snippets (default).
+    Human,
+    /// One `file:line:col: severity[rule] message` line per finding.
+    Short,
+    /// Findings and summary as JSON.
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOnArg {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+fn parse_date(s: &str) -> Result<crate::date::Date, String> {
+    crate::date::Date::parse(s).ok_or_else(|| format!("`{s}` is not a date; write YYYY-MM-DD, e.g. 2027-03-31"))
+}

@@ -1,0 +1,134 @@
+//! roadmap-audit: audits product roadmaps kept as YAML, the way a linter audits code.
+//!
+//! Data flows one way, one module per step:
+//! - [`load`]: command-line paths → files → spanned YAML documents (`invalid-yaml`);
+//! - [`schema`]: each document against `schemas/roadmap.schema.json` (`schema-violation`);
+//! - [`model`]: typed entities of all files, links resolved across files (`duplicate-id`, `unknown-reference`);
+//! - [`rules`]: the rule catalogue and the checks it describes;
+//! - [`policy`]: severity overrides, rules turned off, and the fail level, applied once after the rules;
+//! - [`output`]: findings rendered for people (miette) and machines.
+//!
+//! The library never prints and never exits; the binary does both.
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod date;
+pub mod error;
+pub mod finding;
+pub mod load;
+pub mod model;
+pub mod output;
+pub mod policy;
+pub mod rules;
+pub mod schema;
+pub mod suggest;
+
+use config::Config;
+use date::Date;
+use error::RunError;
+use finding::{Entity, Finding, Label, Severity};
+use load::{Input, Limits, SourceMap, Span};
+use model::Model;
+use rules::Registry;
+
+/// Settings of one audit that do not come from the config file.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The audit date for date rules.
+    pub as_of: Date,
+    pub limits: Limits,
+    pub max_file_size: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { as_of: Date::today(), limits: Limits::default(), max_file_size: load::DEFAULT_MAX_FILE_SIZE }
+    }
+}
+
+/// The result of an audit: every file read, the model, and the findings after policy, in file order.
+#[derive(Debug)]
+pub struct Audit {
+    pub sources: SourceMap,
+    pub model: Model,
+    pub findings: Vec<Finding>,
+}
+
+/// Runs the whole pipeline over the given files.
+pub fn audit(inputs: &[Input], config: &Config, registry: &Registry, options: &Options) -> Result<Audit, RunError> {
+    let mut sources = SourceMap::default();
+    let mut model = Model::default();
+    let mut findings = Vec::new();
+    for input in inputs {
+        let loaded = load::load_file(input, options.limits, options.max_file_size)?;
+        let file = sources.add(loaded.source);
+        check_file(file, loaded.documents, loaded.problems, &mut model, &mut findings);
+    }
+    let (_index, links) = model::resolve::resolve(&mut model);
+    findings.extend(links);
+    let findings = policy::apply(findings, config, registry);
+    let mut audit = Audit { sources, model, findings };
+    sort_findings(&mut audit);
+    Ok(audit)
+}
+
+/// Load-level checks of one file: YAML problems, empty documents, schema; then its entities join the model.
+fn check_file(
+    file: load::FileId,
+    documents: Vec<load::Document>,
+    problems: Vec<load::yaml::YamlProblem>,
+    model: &mut Model,
+    findings: &mut Vec<Finding>,
+) {
+    let had_problems = !problems.is_empty();
+    for p in problems {
+        let mut f = Finding::new("invalid-yaml", Severity::Error, file, p.span, Entity::document(), p.message);
+        f.help = p.help;
+        if let Some((span, message)) = p.related {
+            f.labels.push(Label { file, span, message });
+        }
+        findings.push(f);
+    }
+    if documents.is_empty() && !had_problems {
+        findings.push(
+            Finding::new(schema::RULE, Severity::Error, file, Span::at(0), Entity::document(), "the file is empty")
+                .with_help("a roadmap file needs at least `version: 1`"),
+        );
+    }
+    for doc in documents {
+        match &doc.root.value {
+            load::Value::Null => findings.push(
+                Finding::new(
+                    schema::RULE,
+                    Severity::Error,
+                    file,
+                    doc.root.span,
+                    Entity::document(),
+                    "the document is empty",
+                )
+                .with_help("a roadmap document needs at least `version: 1`"),
+            ),
+            _ => {
+                findings.extend(schema::Schema::roadmap().check(&doc.root, file, "roadmap file"));
+                if doc.root.as_map().is_some() {
+                    model.add_document(file, &doc.root);
+                }
+            }
+        }
+    }
+}
+
+/// File order (as given), then position, then rule id: stable output for diffs and snapshots.
+fn sort_findings(audit: &mut Audit) {
+    audit.findings.sort_by(|a, b| {
+        (a.file, a.span.start, a.span.end, &a.rule, &a.message).cmp(&(
+            b.file,
+            b.span.start,
+            b.span.end,
+            &b.rule,
+            &b.message,
+        ))
+    });
+}

@@ -1,0 +1,134 @@
+//! Source files: the text we audited, and byte offset → line:column conversion.
+//!
+//! Every finding carries a byte span into one of these files; only this module turns spans into the
+//! 1-based line and character column that users (and CI systems) see.
+
+use std::sync::Arc;
+
+/// A half-open byte range into a file's text. `u32` keeps spans small: files are capped well below 4 GiB.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        Span { start: start as u32, end: end.max(start) as u32 }
+    }
+    pub fn at(pos: usize) -> Span {
+        Span::new(pos, pos)
+    }
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+    pub fn len(self) -> usize {
+        (self.end - self.start) as usize
+    }
+    pub fn is_empty(self) -> bool {
+        self.end == self.start
+    }
+}
+
+/// Index of a file in the run's [`SourceMap`].
+pub type FileId = u32;
+
+/// A 1-based line and column (columns count Unicode scalar values, as editors do).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct LineCol {
+    pub line: u32,
+    pub column: u32,
+}
+
+/// One audited (or config/rule) file.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path as shown to the user: relative to the working directory when possible, `/`-separated.
+    pub path: String,
+    /// The text, without a leading byte-order mark. Non-UTF-8 input is kept lossily decoded so that a
+    /// finding can still show the bytes around the bad one.
+    pub text: Arc<str>,
+    line_starts: Vec<u32>,
+}
+
+impl SourceFile {
+    pub fn new(path: String, text: impl Into<Arc<str>>) -> SourceFile {
+        let text: Arc<str> = text.into();
+        let mut line_starts = vec![0u32];
+        line_starts.extend(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i as u32 + 1));
+        SourceFile { path, text, line_starts }
+    }
+
+    /// Line and column of a byte offset (clamped to the text, snapped back to a char boundary).
+    pub fn line_col(&self, offset: u32) -> LineCol {
+        let mut offset = (offset as usize).min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_starts.partition_point(|&s| s as usize <= offset) - 1;
+        let start = self.line_starts[line] as usize;
+        let column = self.text[start..offset].chars().count() + 1;
+        LineCol { line: line as u32 + 1, column: column as u32 }
+    }
+
+    /// Byte range of a 1-based line, without its line break.
+    pub fn line_range(&self, line: u32) -> std::ops::Range<usize> {
+        let i = (line.max(1) - 1) as usize;
+        let start = self.line_starts.get(i).map_or(self.text.len(), |&s| s as usize);
+        let mut end = self.line_starts.get(i + 1).map_or(self.text.len(), |&s| s as usize);
+        let bytes = self.text.as_bytes();
+        while end > start && matches!(bytes[end - 1], b'\n' | b'\r') {
+            end -= 1;
+        }
+        start..end
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// The text under a span.
+    pub fn slice(&self, span: Span) -> &str {
+        let r = span.range();
+        self.text.get(r.start.min(self.text.len())..r.end.min(self.text.len())).unwrap_or("")
+    }
+}
+
+/// All files of one run. Findings refer to files by [`FileId`].
+#[derive(Debug, Default)]
+pub struct SourceMap {
+    files: Vec<SourceFile>,
+}
+
+impl SourceMap {
+    pub fn add(&mut self, file: SourceFile) -> FileId {
+        self.files.push(file);
+        (self.files.len() - 1) as FileId
+    }
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id as usize]
+    }
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+    pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files.iter().enumerate().map(|(i, f)| (i as FileId, f))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_characters_and_crlf_is_one_break() {
+        let f = SourceFile::new("x".into(), "a: 1\r\nbé: ü2\n");
+        assert_eq!(f.line_col(0), LineCol { line: 1, column: 1 });
+        let off = f.text.find('2').unwrap() as u32;
+        assert_eq!(f.line_col(off), LineCol { line: 2, column: 6 });
+        assert_eq!(&f.text[f.line_range(1)], "a: 1");
+    }
+}

@@ -1,0 +1,478 @@
+//! Model: the roadmap entities of all files of a run, typed, with the spans rules point at.
+//!
+//! Extraction is lenient: a field of the wrong type is treated as absent (the schema has already reported
+//! it), so one typo never hides the rest of the roadmap. The YAML tree is not kept: each entity keeps only
+//! what rules and reports need, which keeps memory proportional to the roadmap, not to its syntax.
+
+pub mod resolve;
+
+use crate::date::Date;
+use crate::finding::{Entity, EntityKind};
+use crate::load::{FileId, Node, Span, Value};
+
+/// Where an entity lives.
+#[derive(Clone, Debug)]
+pub struct Meta {
+    pub file: FileId,
+    /// Index into [`Model::documents`].
+    pub doc: u32,
+    /// JSON pointer of the entity within its document (`/items/3`).
+    pub pointer: String,
+    /// The entity's mapping.
+    pub span: Span,
+    /// The `id` value (where whole-entity findings point).
+    pub id_span: Span,
+    /// Top-level keys present on the entity, with their key spans (for findings about one field).
+    pub keys: Vec<(Box<str>, Span)>,
+    pub waivers: Vec<Waiver>,
+}
+
+impl Meta {
+    /// The span of a key on this entity, if it is written.
+    pub fn key_span(&self, key: &str) -> Option<Span> {
+        self.keys.iter().find(|(k, _)| &**k == key).map(|(_, s)| *s)
+    }
+}
+
+/// A reference to another entity by id.
+#[derive(Clone, Debug)]
+pub struct Ref {
+    pub id: String,
+    pub span: Span,
+    /// Index into the list of the expected kind, once resolved.
+    pub target: Option<u32>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Waiver {
+    pub rule: String,
+    pub rule_span: Span,
+    pub reason: String,
+    pub expires: Option<Date>,
+    pub approved_by: Option<String>,
+    /// The waiver's mapping.
+    pub span: Span,
+    pub index: u32,
+}
+
+/// One YAML document of an audited file.
+#[derive(Clone, Debug)]
+pub struct DocInfo {
+    pub file: FileId,
+    pub product: Option<String>,
+    pub owner: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Objective {
+    pub id: String,
+    pub meta: Meta,
+    pub title: Option<String>,
+    pub owner: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Kpi {
+    pub id: String,
+    pub meta: Meta,
+    pub name: Option<String>,
+    pub objective: Option<Ref>,
+    pub problems: Vec<Ref>,
+    pub has_baseline: bool,
+    pub has_target: bool,
+    pub owner: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Problem {
+    pub id: String,
+    pub meta: Meta,
+    pub statement: Option<String>,
+    pub segment: Option<String>,
+    pub evidence: Vec<Evidence>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Evidence {
+    pub kind: Option<EvidenceKind>,
+    pub summary: Option<String>,
+    /// A valid date; a malformed one counts as undated (it is a schema violation).
+    pub date: Option<Date>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Item {
+    pub id: String,
+    pub meta: Meta,
+    pub title: Option<String>,
+    pub item_type: ItemType,
+    pub status: Option<Status>,
+    pub owner: Option<String>,
+    pub when: Option<String>,
+    pub objectives: Vec<Ref>,
+    pub problems: Vec<Ref>,
+    pub kpis: Vec<Ref>,
+    pub drivers: Vec<Driver>,
+    pub rationale: Option<String>,
+    pub hypothesis: Option<String>,
+    pub validation: Vec<Validation>,
+    pub dependencies: Vec<Dependency>,
+    /// As written; see [`Item::is_customer_facing`] for the default.
+    pub customer_facing: Option<bool>,
+    pub launch: Option<Launch>,
+    pub commitments: Vec<Commitment>,
+}
+
+impl Item {
+    /// `customer_facing` defaults to true for features and launches, false otherwise.
+    pub fn is_customer_facing(&self) -> bool {
+        self.customer_facing.unwrap_or(matches!(self.item_type, ItemType::Feature | ItemType::Launch))
+    }
+    pub fn is_active(&self) -> bool {
+        self.status.is_some_and(Status::is_active)
+    }
+    pub fn is_delivering(&self) -> bool {
+        self.status.is_some_and(Status::is_delivering)
+    }
+    pub fn is_open(&self) -> bool {
+        self.status.is_some_and(Status::is_open)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Validation {
+    pub kind: Option<String>,
+    pub date: Option<Date>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Dependency {
+    pub team: String,
+    pub acknowledged: bool,
+    pub note: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Launch {
+    pub marketing: bool,
+    pub sales: bool,
+    pub support: bool,
+    pub docs: bool,
+    pub span: Span,
+}
+
+impl Launch {
+    pub fn has(&self, aspect: LaunchAspect) -> bool {
+        match aspect {
+            LaunchAspect::Marketing => self.marketing,
+            LaunchAspect::Sales => self.sales,
+            LaunchAspect::Support => self.support,
+            LaunchAspect::Docs => self.docs,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Commitment {
+    pub to: String,
+    pub external: bool,
+    pub date: Option<Date>,
+    pub span: Span,
+}
+
+/// Declares a string-valued enum with its YAML spelling, in one place.
+macro_rules! spelled_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $($variant),+ }
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn parse(s: &str) -> Option<$name> {
+                match s { $($text => Some($name::$variant),)+ _ => None }
+            }
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str(self.as_str()) }
+        }
+    };
+}
+
+spelled_enum!(ItemType {
+    Feature = "feature", Initiative = "initiative", Launch = "launch",
+    Experiment = "experiment", Discovery = "discovery", Technical = "technical",
+});
+
+spelled_enum!(Status {
+    Idea = "idea", Discovery = "discovery", Planned = "planned", Committed = "committed",
+    InProgress = "in-progress", Shipped = "shipped", Dropped = "dropped",
+});
+
+impl Status {
+    /// planned, committed, in-progress
+    pub fn is_active(self) -> bool {
+        matches!(self, Status::Planned | Status::Committed | Status::InProgress)
+    }
+    /// committed, in-progress
+    pub fn is_delivering(self) -> bool {
+        matches!(self, Status::Committed | Status::InProgress)
+    }
+    /// everything but shipped and dropped
+    pub fn is_open(self) -> bool {
+        !matches!(self, Status::Shipped | Status::Dropped)
+    }
+}
+
+spelled_enum!(Driver {
+    Customer = "customer", Competitor = "competitor", Kpi = "kpi", Strategy = "strategy",
+    Technology = "technology", Regulatory = "regulatory", Sales = "sales", Executive = "executive",
+    Partner = "partner",
+});
+
+spelled_enum!(EvidenceKind {
+    Interview = "interview", Survey = "survey", SupportTickets = "support-tickets", Analytics = "analytics",
+    UsabilityTest = "usability-test", Experiment = "experiment", SalesCall = "sales-call",
+    ChurnFeedback = "churn-feedback", CustomerRequest = "customer-request",
+    FieldObservation = "field-observation", MarketResearch = "market-research",
+    CompetitorAnalysis = "competitor-analysis", InternalOpinion = "internal-opinion",
+    ExecutiveRequest = "executive-request",
+});
+
+impl EvidenceKind {
+    /// Heard from or observed in customers (as opposed to indirect evidence).
+    pub fn is_customer(self) -> bool {
+        !matches!(
+            self,
+            EvidenceKind::MarketResearch
+                | EvidenceKind::CompetitorAnalysis
+                | EvidenceKind::InternalOpinion
+                | EvidenceKind::ExecutiveRequest
+        )
+    }
+}
+
+spelled_enum!(LaunchAspect { Marketing = "marketing", Sales = "sales", Support = "support", Docs = "docs" });
+
+/// All entities of a run.
+#[derive(Debug, Default)]
+pub struct Model {
+    pub documents: Vec<DocInfo>,
+    pub objectives: Vec<Objective>,
+    pub kpis: Vec<Kpi>,
+    pub problems: Vec<Problem>,
+    pub items: Vec<Item>,
+}
+
+/// A reference to an entity of the model: its kind and index in that kind's list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct EntityIdx {
+    pub kind: EntityKind,
+    pub index: u32,
+}
+
+impl Model {
+    /// Adds the entities of one document. Entities without a string `id` are skipped: the schema reports
+    /// them, and without an id nothing can refer to them.
+    pub fn add_document(&mut self, file: FileId, root: &Node) {
+        let doc = self.documents.len() as u32;
+        self.documents.push(DocInfo { file, product: text(root.get("product")), owner: text(root.get("owner")) });
+        for (i, n) in seq(root.get("objectives")) {
+            if let Some(meta) = meta(file, doc, "objectives", i, n) {
+                self.objectives.push(Objective {
+                    id: id_of(n),
+                    title: text(n.get("title")),
+                    owner: text(n.get("owner")),
+                    meta,
+                });
+            }
+        }
+        for (i, n) in seq(root.get("kpis")) {
+            if let Some(meta) = meta(file, doc, "kpis", i, n) {
+                self.kpis.push(Kpi {
+                    id: id_of(n),
+                    name: text(n.get("name")),
+                    objective: n.get("objective").and_then(reference),
+                    problems: refs(n.get("problems")),
+                    has_baseline: present(n.get("baseline")),
+                    has_target: present(n.get("target")),
+                    owner: text(n.get("owner")),
+                    meta,
+                });
+            }
+        }
+        for (i, n) in seq(root.get("problems")) {
+            if let Some(meta) = meta(file, doc, "problems", i, n) {
+                let evidence = seq(n.get("evidence"))
+                    .map(|(_, e)| Evidence {
+                        kind: e.get("kind").and_then(Node::as_str).and_then(EvidenceKind::parse),
+                        summary: text(e.get("summary")),
+                        date: date(e.get("date")),
+                        span: e.span,
+                    })
+                    .collect();
+                self.problems.push(Problem {
+                    id: id_of(n),
+                    statement: text(n.get("statement")),
+                    segment: text(n.get("segment")),
+                    evidence,
+                    meta,
+                });
+            }
+        }
+        for (i, n) in seq(root.get("items")) {
+            if let Some(meta) = meta(file, doc, "items", i, n) {
+                self.items.push(item(n, meta));
+            }
+        }
+    }
+
+    /// The id and location of an entity.
+    pub fn meta(&self, e: EntityIdx) -> (&str, &Meta) {
+        let i = e.index as usize;
+        match e.kind {
+            EntityKind::Objective => (&self.objectives[i].id, &self.objectives[i].meta),
+            EntityKind::Kpi => (&self.kpis[i].id, &self.kpis[i].meta),
+            EntityKind::Problem => (&self.problems[i].id, &self.problems[i].meta),
+            _ => (&self.items[i].id, &self.items[i].meta),
+        }
+    }
+
+    /// Every entity, in document order within each kind.
+    pub fn entities(&self) -> impl Iterator<Item = EntityIdx> + '_ {
+        let n = |kind, len: usize| (0..len as u32).map(move |index| EntityIdx { kind, index });
+        n(EntityKind::Objective, self.objectives.len())
+            .chain(n(EntityKind::Kpi, self.kpis.len()))
+            .chain(n(EntityKind::Problem, self.problems.len()))
+            .chain(n(EntityKind::Item, self.items.len()))
+    }
+
+    pub fn entity(&self, e: EntityIdx) -> Entity {
+        Entity::new(e.kind, self.meta(e).0)
+    }
+
+    pub fn len(&self) -> usize {
+        self.objectives.len() + self.kpis.len() + self.problems.len() + self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+fn item(n: &Node, meta: Meta) -> Item {
+    Item {
+        id: id_of(n),
+        title: text(n.get("title")),
+        item_type: n.get("type").and_then(Node::as_str).and_then(ItemType::parse).unwrap_or(ItemType::Feature),
+        status: n.get("status").and_then(Node::as_str).and_then(Status::parse),
+        owner: text(n.get("owner")),
+        when: text(n.get("when")),
+        objectives: refs(n.get("objectives")),
+        problems: refs(n.get("problems")),
+        kpis: refs(n.get("kpis")),
+        drivers: seq(n.get("drivers")).filter_map(|(_, d)| d.as_str().and_then(Driver::parse)).collect(),
+        rationale: text(n.get("rationale")),
+        hypothesis: text(n.get("hypothesis")),
+        validation: seq(n.get("validation"))
+            .map(|(_, v)| Validation { kind: text(v.get("kind")), date: date(v.get("date")), span: v.span })
+            .collect(),
+        dependencies: seq(n.get("dependencies"))
+            .filter_map(|(_, d)| {
+                Some(Dependency {
+                    team: d.get("team").and_then(Node::as_str)?.to_owned(),
+                    acknowledged: d.get("acknowledged").and_then(Node::as_bool).unwrap_or(false),
+                    note: text(d.get("note")),
+                    span: d.span,
+                })
+            })
+            .collect(),
+        customer_facing: n.get("customer_facing").and_then(Node::as_bool),
+        launch: n.get("launch").filter(|l| l.as_map().is_some()).map(|l| Launch {
+            marketing: text(l.get("marketing")).is_some(),
+            sales: text(l.get("sales")).is_some(),
+            support: text(l.get("support")).is_some(),
+            docs: text(l.get("docs")).is_some(),
+            span: l.span,
+        }),
+        commitments: seq(n.get("commitments"))
+            .filter_map(|(_, c)| {
+                Some(Commitment {
+                    to: c.get("to").and_then(Node::as_str)?.to_owned(),
+                    external: c.get("external").and_then(Node::as_bool).unwrap_or(true),
+                    date: date(c.get("date")),
+                    span: c.span,
+                })
+            })
+            .collect(),
+        meta,
+    }
+}
+
+fn seq(n: Option<&Node>) -> impl Iterator<Item = (usize, &Node)> {
+    n.and_then(Node::as_seq).unwrap_or(&[]).iter().enumerate()
+}
+
+/// A non-blank string value.
+fn text(n: Option<&Node>) -> Option<String> {
+    n.and_then(Node::as_str).filter(|s| !s.trim().is_empty()).map(str::to_owned)
+}
+
+fn present(n: Option<&Node>) -> bool {
+    match n.map(|n| &n.value) {
+        None | Some(Value::Null) => false,
+        Some(Value::Str(s)) => !s.trim().is_empty(),
+        Some(_) => true,
+    }
+}
+
+fn date(n: Option<&Node>) -> Option<Date> {
+    n.and_then(Node::as_str).and_then(Date::parse)
+}
+
+fn id_of(n: &Node) -> String {
+    n.get("id").and_then(Node::as_str).unwrap_or_default().to_owned()
+}
+
+fn reference(n: &Node) -> Option<Ref> {
+    let id = n.as_str().filter(|s| !s.is_empty())?;
+    Some(Ref { id: id.to_owned(), span: n.span, target: None })
+}
+
+fn refs(n: Option<&Node>) -> Vec<Ref> {
+    seq(n).filter_map(|(_, r)| reference(r)).collect()
+}
+
+fn meta(file: FileId, doc: u32, coll: &str, index: usize, n: &Node) -> Option<Meta> {
+    let entries = n.as_map()?;
+    let id = n.get("id")?;
+    id.as_str().filter(|s| !s.is_empty())?;
+    let waivers = seq(n.get("waivers"))
+        .filter_map(|(i, w)| {
+            let rule = w.get("rule")?;
+            Some(Waiver {
+                rule: rule.as_str()?.to_owned(),
+                rule_span: rule.span,
+                reason: text(w.get("reason")).unwrap_or_default(),
+                expires: date(w.get("expires")),
+                approved_by: text(w.get("approved_by")),
+                span: w.span,
+                index: i as u32,
+            })
+        })
+        .collect();
+    Some(Meta {
+        file,
+        doc,
+        pointer: format!("/{coll}/{index}"),
+        span: n.span,
+        id_span: id.span,
+        keys: entries.iter().map(|e| (e.key.clone(), e.key_span)).collect(),
+        waivers,
+    })
+}

@@ -1,0 +1,135 @@
+//! Links across files: one id namespace for the whole run. Reports `duplicate-id` (at the second
+//! definition, pointing to the first) and `unknown-reference` (at the reference, with a "did you mean"),
+//! and fills in each [`Ref::target`] so rules can follow links.
+
+use std::collections::HashMap;
+
+use super::{EntityIdx, Model, Ref};
+use crate::finding::{Entity, EntityKind, Finding, Severity};
+use crate::load::FileId;
+use crate::suggest::did_you_mean;
+
+pub const DUPLICATE_ID: &str = "duplicate-id";
+pub const UNKNOWN_REFERENCE: &str = "unknown-reference";
+
+/// The id → entity index of a run; the first definition of an id wins.
+#[derive(Debug, Default)]
+pub struct Index {
+    ids: HashMap<String, EntityIdx>,
+}
+
+impl Index {
+    pub fn get(&self, id: &str) -> Option<EntityIdx> {
+        self.ids.get(id).copied()
+    }
+}
+
+/// Builds the index, resolves every reference in place, and returns the structural findings.
+pub fn resolve(model: &mut Model) -> (Index, Vec<Finding>) {
+    let mut findings = Vec::new();
+    let mut index = Index::default();
+    let all: Vec<EntityIdx> = model.entities().collect();
+    for e in all {
+        let (id, meta) = model.meta(e);
+        match index.ids.get(id) {
+            Some(&first) => {
+                let (_, first_meta) = model.meta(first);
+                let message = if first.kind == e.kind {
+                    format!("{} id `{id}` is already defined", e.kind.noun())
+                } else {
+                    format!("id `{id}` is already used by {} {id}", first.kind.noun())
+                };
+                let f = Finding::new(
+                    DUPLICATE_ID,
+                    Severity::Error,
+                    meta.file,
+                    meta.id_span,
+                    Entity::new(e.kind, id),
+                    message,
+                )
+                .with_help("ids are unique across all audited files; rename one of them and update its references")
+                .with_label(first_meta.file, first_meta.id_span, "first defined here");
+                findings.push(f);
+            }
+            None => {
+                index.ids.insert(id.to_owned(), e);
+            }
+        }
+    }
+
+    // Candidate ids per kind, for suggestions (first definitions only).
+    let mut by_kind: HashMap<EntityKind, Vec<String>> = HashMap::new();
+    for (id, e) in &index.ids {
+        by_kind.entry(e.kind).or_default().push(id.clone());
+    }
+    for v in by_kind.values_mut() {
+        v.sort();
+    }
+
+    let mut check = |r: &mut Ref, want: EntityKind, file: FileId, owner: Entity, field: &str| match index.ids.get(&r.id)
+    {
+        Some(t) if t.kind == want => r.target = Some(t.index),
+        found => {
+            let owner_text = format!("{} {}", owner.kind.noun(), owner.id.as_deref().unwrap_or("?"));
+            let (message, help) = match found {
+                Some(t) => (
+                    format!(
+                        "`{}` in `{field}` of {owner_text} is {} {}, not {}",
+                        r.id,
+                        article(t.kind),
+                        r.id,
+                        article(want)
+                    ),
+                    format!("`{field}` lists {} ids; move `{}` to the list for {}s", want.noun(), r.id, t.kind.noun()),
+                ),
+                None => {
+                    let candidates = by_kind.get(&want).map(Vec::as_slice).unwrap_or(&[]);
+                    let msg = format!("`{}` in `{field}` of {owner_text} is not a known {} id", r.id, want.noun());
+                    let help = match did_you_mean(&r.id, candidates.iter().map(String::as_str)) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None if candidates.is_empty() => format!(
+                            "no {} is defined in the audited files; define it, or audit the file that defines it too",
+                            want.noun()
+                        ),
+                        None => format!("define {} `{}`, or audit the file that defines it too", article(want), r.id),
+                    };
+                    (msg, help)
+                }
+            };
+            let mut f = Finding::new(UNKNOWN_REFERENCE, Severity::Error, file, r.span, owner, message).with_help(help);
+            f.discriminator = Some(format!("{field}:{}", r.id));
+            findings.push(f);
+        }
+    };
+
+    for k in &mut model.kpis {
+        let owner = Entity::new(EntityKind::Kpi, &k.id);
+        if let Some(r) = &mut k.objective {
+            check(r, EntityKind::Objective, k.meta.file, owner.clone(), "objective");
+        }
+        for r in &mut k.problems {
+            check(r, EntityKind::Problem, k.meta.file, owner.clone(), "problems");
+        }
+    }
+    for it in &mut model.items {
+        let owner = Entity::new(EntityKind::Item, &it.id);
+        for r in &mut it.objectives {
+            check(r, EntityKind::Objective, it.meta.file, owner.clone(), "objectives");
+        }
+        for r in &mut it.problems {
+            check(r, EntityKind::Problem, it.meta.file, owner.clone(), "problems");
+        }
+        for r in &mut it.kpis {
+            check(r, EntityKind::Kpi, it.meta.file, owner.clone(), "kpis");
+        }
+    }
+    (index, findings)
+}
+
+fn article(kind: EntityKind) -> String {
+    match kind {
+        EntityKind::Objective => "an objective".into(),
+        EntityKind::Item => "an item".into(),
+        k => format!("a {}", k.noun()),
+    }
+}

@@ -1,0 +1,76 @@
+//! `--format json`: the contract's shape — `findings` (rule, severity, message, help, file, 1-based
+//! line/column and end, entity) and `summary` (files, errors, warnings, infos).
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::{location, Render, Report, Summary};
+use crate::finding::{Entity, Severity};
+
+pub struct Json;
+
+#[derive(Serialize)]
+struct Out<'a> {
+    findings: Vec<JsonFinding<'a>>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'a str,
+    severity: Severity,
+    message: &'a str,
+    help: Option<&'a str>,
+    file: &'a str,
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
+    entity: &'a Entity,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related: Vec<Related<'a>>,
+}
+
+#[derive(Serialize)]
+struct Related<'a> {
+    message: &'a str,
+    file: &'a str,
+    line: u32,
+    column: u32,
+}
+
+impl Render for Json {
+    fn render(&self, report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+        let findings = report
+            .findings
+            .iter()
+            .map(|f| {
+                let (start, end) = location(report.sources, f);
+                JsonFinding {
+                    rule: &f.rule,
+                    severity: f.severity,
+                    message: &f.message,
+                    help: f.help.as_deref(),
+                    file: &report.sources.get(f.file).path,
+                    line: start.line,
+                    column: start.column,
+                    end_line: end.line,
+                    end_column: end.column,
+                    entity: &f.entity,
+                    related: f
+                        .labels
+                        .iter()
+                        .map(|l| {
+                            let src = report.sources.get(l.file);
+                            let lc = src.line_col(l.span.start);
+                            Related { message: &l.message, file: &src.path, line: lc.line, column: lc.column }
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &Out { findings, summary: report.summary })?;
+        writeln!(out)
+    }
+}
