@@ -55,6 +55,10 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// Ignore configuration files: audit with the defaults (and the flags given).
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+
     /// Lowest severity that makes the run exit with 1 [default: config `fail_on`, else error].
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub fail_on: Option<FailOnArg>,

@@ -20,9 +20,9 @@ pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_ERROR: u8 = 2;
 
 /// Loads the config and the rules it adds; checks its rule ids.
-pub fn load_config_and_rules(config: Option<&Path>) -> Result<(Config, Registry), RunError> {
+pub fn load_config_and_rules(config: Option<&Path>, isolated: bool) -> Result<(Config, Registry), RunError> {
     let cwd = std::env::current_dir().map_err(|e| RunError::msg(format!("cannot read the current directory: {e}")))?;
-    let config = Config::discover(config, &cwd)?;
+    let config = if isolated { Config::default() } else { Config::discover(config, &cwd)? };
     let mut registry = Registry::builtin();
     if !config.extra_rules.is_empty() {
         let base = config.base_dir();
@@ -54,7 +54,7 @@ fn anchored(base: &Path, pattern: &str) -> String {
 
 /// `roadmap-audit [PATH]...`
 pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, RunError> {
-    let (config, registry) = load_config_and_rules(args.config.as_deref())?;
+    let (config, registry) = load_config_and_rules(args.config.as_deref(), args.no_config)?;
     let base = config.base_dir();
     let mut excluded: Vec<String> = config.exclude.iter().map(|p| anchored(&base, p)).collect();
     excluded.extend(config.extra_rules.iter().map(|p| anchored(&base, p)));
@@ -90,7 +90,7 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, RunError> {
 
 /// `roadmap-audit rules`
 pub fn rules(args: &RulesArgs, out: &mut dyn Write) -> Result<u8, RunError> {
-    let (config, registry) = load_config_and_rules(args.config.as_deref())?;
+    let (config, registry) = load_config_and_rules(args.config.as_deref(), false)?;
     match args.format {
         ListFormat::Json => {
             let list: Vec<serde_json::Value> = registry
@@ -121,7 +121,7 @@ pub fn rules(args: &RulesArgs, out: &mut dyn Write) -> Result<u8, RunError> {
 
 /// `roadmap-audit explain RULE`
 pub fn explain(args: &ExplainArgs, out: &mut dyn Write) -> Result<u8, RunError> {
-    let (config, registry) = load_config_and_rules(args.config.as_deref())?;
+    let (config, registry) = load_config_and_rules(args.config.as_deref(), false)?;
     let Some(r) = registry.get(&args.rule) else {
         let mut msg = format!("unknown rule `{}`", args.rule);
         if let Some(s) = did_you_mean(&args.rule, registry.ids()) {

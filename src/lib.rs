@@ -68,7 +68,15 @@ pub fn audit(inputs: &[Input], config: &Config, registry: &Registry, options: &O
     }
     let (_index, links) = model::resolve::resolve(&mut model);
     findings.extend(links);
-    let findings = policy::apply(findings, config, registry);
+    let lexicons = rules::lexicon::Lexicons::new(&config.competitors);
+    let ctx = rules::view::ViewContext {
+        as_of: options.as_of,
+        stale_after_days: config.stale_after_days,
+        launch_requires: &config.launch_requires,
+        lexicons: &lexicons,
+    };
+    findings.extend(rules::engine::run(&model, registry, config, &ctx));
+    let findings = policy::apply(findings, &model, config, registry, options.as_of);
     let mut audit = Audit { sources, model, findings };
     sort_findings(&mut audit);
     Ok(audit)

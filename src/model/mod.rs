@@ -81,6 +81,7 @@ pub struct Kpi {
     pub has_baseline: bool,
     pub has_target: bool,
     pub owner: Option<String>,
+    pub unit: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -302,6 +303,7 @@ impl Model {
                     has_baseline: present(n.get("baseline")),
                     has_target: present(n.get("target")),
                     owner: text(n.get("owner")),
+                    unit: text(n.get("unit")),
                     meta,
                 });
             }

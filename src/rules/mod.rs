@@ -6,8 +6,13 @@
 //! read the same source as the engine. Rules whose logic is code say `builtin: true`; the structure rules
 //! are produced by the load/schema/resolve steps themselves.
 
+pub mod engine;
+pub mod lexicon;
+pub mod view;
+
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::Deserialize;
 
@@ -91,6 +96,9 @@ pub struct RuleMeta {
     /// Where the rule came from: `None` for built-in rules, else the rule file's path.
     #[serde(skip)]
     pub origin: Option<String>,
+    /// The condition, compiled once when the rule is loaded.
+    #[serde(skip)]
+    pub compiled: Option<Arc<engine::Compiled>>,
 }
 
 /// All known rules, in a stable order (built-in first, by id; then extra rules in load order).
@@ -201,6 +209,18 @@ fn parse_rule_file(display: &str, bytes: Vec<u8>, sources: &mut SourceMap, extra
             .with_help("see `roadmap-audit explain --view` for the fields a condition can test"),
         );
     }
+    let entity = root.get("entity").and_then(crate::load::Node::as_str).unwrap_or("");
+    if has("condition") && !matches!(entity, "item" | "kpi" | "problem" | "objective") {
+        let span = root.get("entity").map(|n| n.span).unwrap_or_default();
+        diags.push(
+            config_finding(
+                file,
+                span,
+                format!("a rule with a `condition` must check `item`, `kpi`, `problem` or `objective`, not `{entity}`"),
+            )
+            .with_help("these are the entities that have a view (see docs/writing-rules.md)"),
+        );
+    }
     if extra && has("builtin") {
         let span = root.entry("builtin").map(|e| e.key_span).unwrap_or_default();
         diags.push(
@@ -213,13 +233,21 @@ fn parse_rule_file(display: &str, bytes: Vec<u8>, sources: &mut SourceMap, extra
     if !diags.is_empty() {
         return fail(diags, sources);
     }
-    let rule: RuleMeta = match serde_json::from_value(root.to_json()) {
+    let mut rule: RuleMeta = match serde_json::from_value(root.to_json()) {
         Ok(r) => r,
         Err(e) => {
             let f = config_finding(file, Span::at(0), format!("cannot read rule: {e}"));
             return fail(vec![f], sources);
         }
     };
+    match engine::compile(&rule) {
+        Ok(c) => rule.compiled = c,
+        Err((key, e)) => {
+            let span = root.entry(key).map(|e| e.key_span).unwrap_or_default();
+            let f = config_finding(file, span, format!("`{key}` is not a valid JSON Schema: {e}"));
+            return fail(vec![f], sources);
+        }
+    }
     Ok(rule)
 }
 

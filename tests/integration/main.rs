@@ -1,0 +1,9 @@
+//! Integration tests: they run the real `roadmap-audit` binary (or the library's `audit`) on files and
+//! assert what a user sees — rule ids, exact line:column, exit codes, output shapes.
+
+mod support;
+
+mod cli; // exit codes, flags, config, formats (snapshots of human/short/json)
+mod docs; // every rule's own documentation examples fire / do not fire
+mod fixtures; // tests/fixtures/rules/<rule>/<case>.yaml with `# expect:` markers
+mod robustness; // hostile and broken input: never a panic, always a clear finding or error
