@@ -35,6 +35,8 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print a rule's documentation: what it flags, why it matters, a failing and a passing example.
     Explain(ExplainArgs),
+    /// Print the entity views that rule conditions are matched against (for writing rules), as JSON.
+    View(CheckArgs),
 }
 
 #[derive(Debug, Args, Clone)]

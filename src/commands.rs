@@ -52,8 +52,15 @@ fn anchored(base: &Path, pattern: &str) -> String {
     }
 }
 
-/// `roadmap-audit [PATH]...`
-pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, RunError> {
+/// What every audit-like command starts from: config, rules, the files, the options.
+struct Setup {
+    config: Config,
+    registry: Registry,
+    inputs: Vec<load::Input>,
+    options: Options,
+}
+
+fn setup(args: &CheckArgs) -> Result<Setup, RunError> {
     let (config, registry) = load_config_and_rules(args.config.as_deref(), args.no_config)?;
     let base = config.base_dir();
     let mut excluded: Vec<String> = config.exclude.iter().map(|p| anchored(&base, p)).collect();
@@ -65,6 +72,32 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, RunError> {
         limits: Limits { max_depth: args.max_depth, max_alias_nodes: args.max_alias_nodes },
         max_file_size: args.max_file_size,
     };
+    Ok(Setup { config, registry, inputs, options })
+}
+
+/// `roadmap-audit view [PATH]...`
+pub fn view(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, RunError> {
+    let Setup { config, inputs, options, .. } = setup(args)?;
+    let loaded = crate::load_model(&inputs, &options)?;
+    let lexicons = crate::rules::lexicon::Lexicons::new(&config.competitors);
+    let ctx = crate::view_context(&config, &options, &lexicons);
+    let views: Vec<serde_json::Value> = crate::rules::view::all(&loaded.model, &ctx)
+        .into_iter()
+        .map(|(e, v)| {
+            let (_, meta) = loaded.model.meta(e);
+            let file = loaded.sources.get(meta.file);
+            let at = file.line_col(meta.id_span.start);
+            serde_json::json!({"entity": e.kind, "file": file.path, "line": at.line, "view": v.json})
+        })
+        .collect();
+    serde_json::to_writer_pretty(&mut *out, &views).map_err(|e| io_error(e.into()))?;
+    writeln!(out).map_err(io_error)?;
+    Ok(EXIT_OK)
+}
+
+/// `roadmap-audit [PATH]...`
+pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, RunError> {
+    let Setup { config, registry, inputs, options } = setup(args)?;
     let audit = audit(&inputs, &config, &registry, &options)?;
     let report = Report {
         sources: &audit.sources,

@@ -56,8 +56,16 @@ pub struct Audit {
     pub findings: Vec<Finding>,
 }
 
-/// Runs the whole pipeline over the given files.
-pub fn audit(inputs: &[Input], config: &Config, registry: &Registry, options: &Options) -> Result<Audit, RunError> {
+/// The model of a run before the rules: files read, entities linked, structural findings.
+#[derive(Debug)]
+pub struct Loaded {
+    pub sources: SourceMap,
+    pub model: Model,
+    pub findings: Vec<Finding>,
+}
+
+/// Load → schema → model → resolve: every file parsed once, links resolved across files.
+pub fn load_model(inputs: &[Input], options: &Options) -> Result<Loaded, RunError> {
     let mut sources = SourceMap::default();
     let mut model = Model::default();
     let mut findings = Vec::new();
@@ -68,18 +76,33 @@ pub fn audit(inputs: &[Input], config: &Config, registry: &Registry, options: &O
     }
     let (_index, links) = model::resolve::resolve(&mut model);
     findings.extend(links);
+    Ok(Loaded { sources, model, findings })
+}
+
+/// Runs the whole pipeline over the given files.
+pub fn audit(inputs: &[Input], config: &Config, registry: &Registry, options: &Options) -> Result<Audit, RunError> {
+    let Loaded { sources, model, mut findings } = load_model(inputs, options)?;
     let lexicons = rules::lexicon::Lexicons::new(&config.competitors);
-    let ctx = rules::view::ViewContext {
-        as_of: options.as_of,
-        stale_after_days: config.stale_after_days,
-        launch_requires: &config.launch_requires,
-        lexicons: &lexicons,
-    };
+    let ctx = view_context(config, options, &lexicons);
     findings.extend(rules::engine::run(&model, registry, config, &ctx));
     let findings = policy::apply(findings, &model, config, registry, options.as_of);
     let mut audit = Audit { sources, model, findings };
     sort_findings(&mut audit);
     Ok(audit)
+}
+
+/// The settings entity views depend on.
+pub fn view_context<'a>(
+    config: &'a Config,
+    options: &Options,
+    lexicons: &'a rules::lexicon::Lexicons,
+) -> rules::view::ViewContext<'a> {
+    rules::view::ViewContext {
+        as_of: options.as_of,
+        stale_after_days: config.stale_after_days,
+        launch_requires: &config.launch_requires,
+        lexicons,
+    }
 }
 
 /// Load-level checks of one file: YAML problems, empty documents, schema; then its entities join the model.

@@ -240,3 +240,22 @@ pub fn objective(links: &BackLinks, index: usize, o: &Objective) -> View {
     m.insert("linked_by_kpis".into(), json!(links.objective_by_kpis[index]));
     View { json: Json::Object(m), lists: Vec::new() }
 }
+
+/// Every entity's view, in model order (for `roadmap-audit view`).
+pub fn all(model: &Model, ctx: &ViewContext<'_>) -> Vec<(crate::model::EntityIdx, View)> {
+    use crate::finding::EntityKind;
+    let links = BackLinks::of(model);
+    model
+        .entities()
+        .map(|e| {
+            let i = e.index as usize;
+            let v = match e.kind {
+                EntityKind::Objective => objective(&links, i, &model.objectives[i]),
+                EntityKind::Kpi => kpi(&links, i, &model.kpis[i]),
+                EntityKind::Problem => problem(&links, ctx, i, &model.problems[i]),
+                _ => item(model, &links, ctx, &model.items[i]),
+            };
+            (e, v)
+        })
+        .collect()
+}
