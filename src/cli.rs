@@ -35,19 +35,20 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print a rule's documentation: what it flags, why it matters, a failing and a passing example.
     Explain(ExplainArgs),
+    /// Write the leadership audit report: a self-contained HTML page or Markdown.
+    Report(ReportArgs),
+    /// Print the traceability graph (objectives → KPIs → problems → items) as Mermaid or Graphviz dot.
+    Graph(GraphArgs),
     /// Print the entity views that rule conditions are matched against (for writing rules), as JSON.
-    View(CheckArgs),
+    View(AuditArgs),
 }
 
+/// What every command that audits files takes: the paths, the audit date, the config, the limits.
 #[derive(Debug, Args, Clone)]
-pub struct CheckArgs {
+pub struct AuditArgs {
     /// Files, directories or glob patterns to audit [default: the current directory].
     #[arg(value_name = "PATH")]
     pub paths: Vec<String>,
-
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
-    pub format: Format,
 
     /// Audit date for date rules (YYYY-MM-DD) [default: config `as_of`, else today].
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
@@ -61,14 +62,6 @@ pub struct CheckArgs {
     #[arg(long, conflicts_with = "config")]
     pub no_config: bool,
 
-    /// Lowest severity that makes the run exit with 1 [default: config `fail_on`, else error].
-    #[arg(long, value_enum, value_name = "LEVEL")]
-    pub fail_on: Option<FailOnArg>,
-
-    /// When to use colour in human output (auto: only on a terminal, and never when NO_COLOR is set).
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
-    pub color: ColorChoice,
-
     /// Deepest YAML nesting accepted before a file is rejected.
     #[arg(long, default_value_t = 128, value_name = "LEVELS", hide_short_help = true)]
     pub max_depth: usize,
@@ -80,6 +73,67 @@ pub struct CheckArgs {
     /// Largest file, in bytes, that is parsed.
     #[arg(long, default_value_t = crate::load::DEFAULT_MAX_FILE_SIZE, value_name = "BYTES", hide_short_help = true)]
     pub max_file_size: u64,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub audit: AuditArgs,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Lowest severity that makes the run exit with 1 [default: config `fail_on`, else error].
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub fail_on: Option<FailOnArg>,
+
+    /// When to use colour in human output (auto: only on a terminal, and never when NO_COLOR is set).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+/// `roadmap-audit report`: the leadership audit report.
+#[derive(Debug, Args, Clone)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub audit: AuditArgs,
+
+    /// The file to write (its extension picks the format unless --format is given).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: PathBuf,
+
+    /// Report format [default: from the output file's extension: .html/.htm → html, .md → markdown].
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<ReportFormat>,
+
+    /// A JSON audit saved earlier (`--format json`): adds the change of every headline metric, and the
+    /// findings new and fixed since then.
+    #[arg(long, value_name = "FILE")]
+    pub compare: Option<PathBuf>,
+}
+
+/// `roadmap-audit graph`: the traceability graph alone.
+#[derive(Debug, Args, Clone)]
+pub struct GraphArgs {
+    #[command(flatten)]
+    pub audit: AuditArgs,
+
+    /// Graph language.
+    #[arg(long, short = 'f', value_enum, default_value_t = GraphFormat::Mermaid)]
+    pub format: GraphFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Html,
+    Markdown,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    Mermaid,
+    Dot,
 }
 
 #[derive(Debug, Args)]

@@ -4,7 +4,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use crate::cli::{CheckArgs, ColorChoice, ExplainArgs, FailOnArg, Format, ListFormat, RulesArgs};
+use crate::cli::{AuditArgs, CheckArgs, ColorChoice, ExplainArgs, FailOnArg, Format, ListFormat, RulesArgs};
 use crate::config::{Config, FailOn};
 use crate::error::RunError;
 use crate::finding::Severity;
@@ -53,14 +53,15 @@ fn anchored(base: &Path, pattern: &str) -> String {
 }
 
 /// What every audit-like command starts from: config, rules, the files, the options.
-struct Setup {
-    config: Config,
-    registry: Registry,
-    inputs: Vec<load::Input>,
-    options: Options,
+pub struct Setup {
+    pub config: Config,
+    pub registry: Registry,
+    pub inputs: Vec<load::Input>,
+    pub options: Options,
 }
 
-fn setup(args: &CheckArgs) -> Result<Setup, RunError> {
+/// Loads config and rules, finds the files, and settles the options.
+pub fn setup(args: &AuditArgs) -> Result<Setup, RunError> {
     let (config, registry) = load_config_and_rules(args.config.as_deref(), args.no_config)?;
     let base = config.base_dir();
     let mut excluded: Vec<String> = config.exclude.iter().map(|p| anchored(&base, p)).collect();
@@ -76,7 +77,7 @@ fn setup(args: &CheckArgs) -> Result<Setup, RunError> {
 }
 
 /// `roadmap-audit view [PATH]...`
-pub fn view(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, RunError> {
+pub fn view(args: &AuditArgs, out: &mut dyn Write) -> Result<u8, RunError> {
     let Setup { config, inputs, options, .. } = setup(args)?;
     let loaded = crate::load_model(&inputs, &options)?;
     let lexicons = crate::rules::lexicon::Lexicons::new(&config.competitors);
@@ -97,7 +98,7 @@ pub fn view(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, RunError> {
 
 /// `roadmap-audit [PATH]...`
 pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, RunError> {
-    let Setup { config, registry, inputs, options } = setup(args)?;
+    let Setup { config, registry, inputs, options } = setup(&args.audit)?;
     let audit = audit(&inputs, &config, &registry, &options)?;
     let report = Report {
         sources: &audit.sources,

@@ -11,6 +11,7 @@
 //! The library never prints and never exits; the binary does both.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod baseline;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -21,6 +22,7 @@ pub mod load;
 pub mod model;
 pub mod output;
 pub mod policy;
+pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod suggest;

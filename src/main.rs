@@ -15,7 +15,9 @@ fn main() -> ExitCode {
     let (result, color) = match &cli.command {
         None => (commands::check(&cli.check, &mut out), cli.check.color),
         Some(Command::Check(args)) => (commands::check(args, &mut out), args.color),
-        Some(Command::View(args)) => (commands::view(args, &mut out), args.color),
+        Some(Command::View(args)) => (commands::view(args, &mut out), cli.check.color),
+        Some(Command::Report(args)) => (roadmap_audit::report::run(args, &mut out), cli.check.color),
+        Some(Command::Graph(args)) => (roadmap_audit::report::graph(args, &mut out), cli.check.color),
         Some(Command::Rules(args)) => (commands::rules(args, &mut out), cli.check.color),
         Some(Command::Explain(args)) => (commands::explain(args, &mut out), cli.check.color),
     };

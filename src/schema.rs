@@ -80,8 +80,13 @@ impl Schema {
             None => Span::at(0),
         };
         let field = ctx.field_phrase();
-        let mk =
-            |span: Span, message: String| Finding::new(RULE, Severity::Error, file, span, ctx.entity.clone(), message);
+        // The field path within the entity tells this violation from others on the same entity (fingerprints).
+        let path = ctx.rest.join("/");
+        let mk = |span: Span, message: String| {
+            let mut f = Finding::new(RULE, Severity::Error, file, span, ctx.entity.clone(), message);
+            f.discriminator = Some(path.clone());
+            f
+        };
         match kind {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 let allowed = self.allowed_keys(ptr);
@@ -96,7 +101,9 @@ impl Schema {
                         "allowed keys here: {}; keys starting with `x-` are extensions and are never checked",
                         allowed.join(", ")
                     );
-                    out.push(mk(span, message).with_help(help));
+                    let mut f = mk(span, message).with_help(help);
+                    f.discriminator = Some(format!("{path}/{key}"));
+                    out.push(f);
                 }
             }
             ValidationErrorKind::Required { property } => {
@@ -120,7 +127,9 @@ impl Schema {
                 if property == "version" {
                     help = "add `version: 1` at the top of the file".into();
                 }
-                out.push(mk(span, message).with_help(help));
+                let mut f = mk(span, message).with_help(help);
+                f.discriminator = Some(format!("{path}/{property}"));
+                out.push(f);
             }
             ValidationErrorKind::Type { kind } => {
                 let expected = type_phrase(kind);

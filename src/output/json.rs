@@ -28,6 +28,8 @@ struct JsonFinding<'a> {
     end_line: u32,
     end_column: u32,
     entity: &'a Entity,
+    /// Stable across line moves and unrelated edits (see `baseline`).
+    fingerprint: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related: Vec<Related<'a>>,
 }
@@ -42,10 +44,12 @@ struct Related<'a> {
 
 impl Render for Json {
     fn render(&self, report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+        let fingerprints = crate::baseline::fingerprints(report.findings, report.sources);
         let findings = report
             .findings
             .iter()
-            .map(|f| {
+            .zip(fingerprints)
+            .map(|(f, fingerprint)| {
                 let (start, end) = location(report.sources, f);
                 JsonFinding {
                     rule: &f.rule,
@@ -58,6 +62,7 @@ impl Render for Json {
                     end_line: end.line,
                     end_column: end.column,
                     entity: &f.entity,
+                    fingerprint,
                     related: f
                         .labels
                         .iter()
