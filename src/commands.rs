@@ -104,6 +104,7 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, RunError> {
         sources: &audit.sources,
         findings: &audit.findings,
         summary: Summary::of(inputs.len(), &audit.findings),
+        metrics: crate::report::metrics_json(&audit, &registry, &config, &options),
     };
     let renderer: Box<dyn Render> = match args.format {
         Format::Human => Box::new(Human { color: use_color(args.color), width: width() }),
@@ -196,7 +197,8 @@ pub fn explain(args: &ExplainArgs, out: &mut dyn Write) -> Result<u8, RunError> 
 pub fn render_error(err: &RunError, color: bool, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out, "error: {}", err.message)?;
     if !err.diagnostics.is_empty() {
-        let report = Report { sources: &err.sources, findings: &err.diagnostics, summary: Summary::default() };
+        let report =
+            Report { sources: &err.sources, findings: &err.diagnostics, summary: Summary::default(), metrics: None };
         let mut buf = Vec::new();
         Human { color, width: width() }.render(&report, &mut buf)?;
         // The closing summary line is about audits; a run error has none.

@@ -14,6 +14,8 @@ pub struct Json;
 struct Out<'a> {
     findings: Vec<JsonFinding<'a>>,
     summary: Summary,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    metrics: Option<&'a serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -75,7 +77,10 @@ impl Render for Json {
                 }
             })
             .collect();
-        serde_json::to_writer_pretty(&mut *out, &Out { findings, summary: report.summary })?;
+        serde_json::to_writer_pretty(
+            &mut *out,
+            &Out { findings, summary: report.summary, metrics: report.metrics.as_ref() },
+        )?;
         writeln!(out)
     }
 }

@@ -15,6 +15,8 @@ pub struct Report<'a> {
     pub sources: &'a SourceMap,
     pub findings: &'a [Finding],
     pub summary: Summary,
+    /// Headline metrics of the audit (see `report::metrics`), for formats that carry them.
+    pub metrics: Option<serde_json::Value>,
 }
 
 /// Counts for the closing line and the JSON `summary`.

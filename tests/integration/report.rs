@@ -1,0 +1,1 @@
+//! The leadership audit report and the traceability graph.
