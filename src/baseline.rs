@@ -53,3 +53,85 @@ impl Fnv {
         self.0
     }
 }
+
+/// A baseline file: today's findings, by fingerprint, with enough context to read it in review.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct BaselineFile {
+    pub tool: String,
+    pub version: u32,
+    pub findings: Vec<BaselineEntry>,
+}
+
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct BaselineEntry {
+    pub fingerprint: String,
+    pub rule: String,
+    pub file: String,
+    #[serde(default)]
+    pub entity: Option<String>,
+    #[serde(default)]
+    pub message: String,
+}
+
+impl BaselineFile {
+    pub fn of(findings: &[Finding], fingerprints: &[String], sources: &SourceMap) -> BaselineFile {
+        let findings = findings
+            .iter()
+            .zip(fingerprints)
+            .map(|(f, fp)| BaselineEntry {
+                fingerprint: fp.clone(),
+                rule: f.rule.to_string(),
+                file: sources.get(f.file).path.clone(),
+                entity: f.entity.id.as_ref().map(|id| format!("{} {id}", f.entity.kind.as_str())),
+                message: f.message.clone(),
+            })
+            .collect();
+        BaselineFile { tool: "roadmap-audit".into(), version: 1, findings }
+    }
+
+    pub fn read(path: &std::path::Path) -> Result<BaselineFile, crate::error::RunError> {
+        let shown = path.display();
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| crate::error::RunError::msg(format!("cannot read baseline `{shown}`: {e}")))?;
+        let b: BaselineFile = serde_json::from_str(&text).map_err(|e| {
+            crate::error::RunError::msg(format!(
+                "`{shown}` is not a roadmap-audit baseline ({e}); write one with `--write-baseline {shown}`"
+            ))
+        })?;
+        if b.tool != "roadmap-audit" || b.version != 1 {
+            return Err(crate::error::RunError::msg(format!("`{shown}` is not a version-1 roadmap-audit baseline")));
+        }
+        Ok(b)
+    }
+}
+
+/// Splits findings into those not in `known` (kept, with their fingerprints) and counts the rest.
+/// `known` is a multiset: a fingerprint recorded twice hides two findings. Returns (unchanged, fixed).
+pub fn subtract(
+    findings: &mut Vec<Finding>,
+    fingerprints: &mut Vec<String>,
+    known: impl IntoIterator<Item = String>,
+) -> (usize, usize) {
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for k in known {
+        *counts.entry(k).or_default() += 1;
+    }
+    let mut unchanged = 0;
+    let mut keep_f = Vec::with_capacity(findings.len());
+    let mut keep_p = Vec::with_capacity(findings.len());
+    for (f, fp) in findings.drain(..).zip(fingerprints.drain(..)) {
+        match counts.get_mut(&fp) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                unchanged += 1;
+            }
+            _ => {
+                keep_f.push(f);
+                keep_p.push(fp);
+            }
+        }
+    }
+    *findings = keep_f;
+    *fingerprints = keep_p;
+    (unchanged, counts.values().sum())
+}

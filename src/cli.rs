@@ -13,8 +13,10 @@ Examples:
   roadmap-audit . --format json              machine-readable findings
   roadmap-audit explain missing-owner        what a rule flags, why it matters, how to fix it
 
-Exit status: 0 no finding at or above the fail level; 1 findings at or above it;
-2 the audit could not run (bad flag, bad config, missing or unreadable path).";
+  roadmap-audit . -f human -f sarif:results.sarif     people read the terminal, GitHub gets SARIF
+
+Exit status (every format): 0 no finding at or above the fail level; 1 findings at or above it;
+2 the audit could not run (bad flag, bad config, missing or unreadable path, bad baseline or git revision).";
 
 /// Audits product roadmaps kept as YAML: every item should trace to a customer problem,
 /// a business objective and a measure of success.
@@ -41,6 +43,8 @@ pub enum Command {
     Graph(GraphArgs),
     /// Print the entity views that rule conditions are matched against (for writing rules), as JSON.
     View(AuditArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(CompletionsArgs),
 }
 
 /// What every command that audits files takes: the paths, the audit date, the config, the limits.
@@ -80,17 +84,76 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub audit: AuditArgs,
 
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    /// Output format, optionally with a file to write it to (`sarif:results.sarif`). Repeat for several
+    /// outputs in one run; at most one goes to stdout. Formats: human (default), short, json, sarif,
+    /// github, junit, gitlab, markdown.
+    #[arg(long, short = 'f', value_name = "FORMAT[:FILE]", value_parser = parse_output)]
+    pub format: Vec<OutputSpec>,
+
+    /// Write the output to FILE instead of stdout (with a single --format).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 
     /// Lowest severity that makes the run exit with 1 [default: config `fail_on`, else error].
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub fail_on: Option<FailOnArg>,
 
+    /// Report (and fail on) only findings that are not in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record today's findings in FILE (for `--baseline`) and exit 0.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// Report only findings that did not exist at this git revision (e.g. origin/main): for pull requests.
+    #[arg(long, value_name = "GIT_REV", conflicts_with = "write_baseline")]
+    pub new_since: Option<String>,
+
+    /// Show the number of findings per rule instead of each finding (human and short formats).
+    #[arg(long)]
+    pub statistics: bool,
+
+    /// Print findings only: no closing summary line.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+
     /// When to use colour in human output (auto: only on a terminal, and never when NO_COLOR is set).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
+}
+
+/// One requested output: a format and where it goes (stdout when no file).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutputSpec {
+    pub format: Format,
+    pub path: Option<PathBuf>,
+}
+
+fn parse_output(s: &str) -> Result<OutputSpec, String> {
+    let (name, path) = match s.split_once(':') {
+        Some((n, p)) if Format::from_str(n, true).is_ok() => (n, Some(p)),
+        _ => (s, None),
+    };
+    let format = Format::from_str(name, true).map_err(|_| {
+        let names: Vec<String> = Format::value_variants()
+            .iter()
+            .filter_map(|v| v.to_possible_value())
+            .map(|v| v.get_name().to_owned())
+            .collect();
+        format!("unknown format `{name}`; choose one of: {}", names.join(", "))
+    })?;
+    if path == Some("") {
+        return Err(format!("`{s}` names no file after the `:`"));
+    }
+    Ok(OutputSpec { format, path: path.map(PathBuf::from) })
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to generate completions for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// `roadmap-audit report`: the leadership audit report.
@@ -161,8 +224,18 @@ pub enum Format {
     Human,
     /// One `file:line:col: severity[rule] message` line per finding.
     Short,
-    /// Findings and summary as JSON.
+    /// Findings, summary and metrics as JSON.
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// GitHub Actions annotations (workflow commands).
+    Github,
+    /// JUnit XML: a test suite per file, a test case per entity.
+    Junit,
+    /// GitLab Code Quality JSON.
+    Gitlab,
+    /// A Markdown summary for pull-request comments.
+    Markdown,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

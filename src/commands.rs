@@ -4,7 +4,10 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use crate::cli::{AuditArgs, CheckArgs, ColorChoice, ExplainArgs, FailOnArg, Format, ListFormat, RulesArgs};
+use crate::cli::{
+    AuditArgs, CheckArgs, ColorChoice, CompletionsArgs, ExplainArgs, FailOnArg, Format, ListFormat, OutputSpec,
+    RulesArgs,
+};
 use crate::config::{Config, FailOn};
 use crate::error::RunError;
 use crate::finding::Severity;
@@ -98,20 +101,75 @@ pub fn view(args: &AuditArgs, out: &mut dyn Write) -> Result<u8, RunError> {
 
 /// `roadmap-audit [PATH]...`
 pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, RunError> {
+    let outputs = outputs(args)?;
     let Setup { config, registry, inputs, options } = setup(&args.audit)?;
     let audit = audit(&inputs, &config, &registry, &options)?;
+    let mut findings = audit.findings.clone();
+    let mut fingerprints = crate::baseline::fingerprints(&findings, &audit.sources);
+
+    if let Some(path) = &args.write_baseline {
+        let b = crate::baseline::BaselineFile::of(&findings, &fingerprints, &audit.sources);
+        let text = serde_json::to_string_pretty(&b).map_err(|e| io_error(e.into()))? + "\n";
+        std::fs::write(path, text)
+            .map_err(|e| RunError::msg(format!("cannot write baseline `{}`: {e}", path.display())))?;
+        if !args.quiet {
+            writeln!(out, "Wrote {} to {}.", output::plural(findings.len(), "finding"), path.display())
+                .map_err(io_error)?;
+        }
+        return Ok(EXIT_OK);
+    }
+    let mut baseline = None;
+    if let Some(path) = &args.baseline {
+        let b = crate::baseline::BaselineFile::read(path)?;
+        let (unchanged, fixed) =
+            crate::baseline::subtract(&mut findings, &mut fingerprints, b.findings.into_iter().map(|e| e.fingerprint));
+        baseline = Some(output::BaselineSummary { unchanged, fixed });
+    }
+    if let Some(rev) = &args.new_since {
+        let old = audit_at_revision(rev, &inputs, &config, &registry, &options)?;
+        let (unchanged, fixed) = crate::baseline::subtract(&mut findings, &mut fingerprints, old);
+        baseline = Some(output::BaselineSummary { unchanged, fixed });
+    }
+
     let report = Report {
         sources: &audit.sources,
-        findings: &audit.findings,
-        summary: Summary::of(inputs.len(), &audit.findings),
+        findings: &findings,
+        summary: Summary::of(inputs.len(), &findings),
         metrics: crate::report::metrics_json(&audit, &registry, &config, &options),
+        registry: &registry,
+        model: Some(&audit.model),
+        fingerprints,
+        baseline,
     };
-    let renderer: Box<dyn Render> = match args.format {
-        Format::Human => Box::new(Human { color: use_color(args.color), width: width() }),
-        Format::Short => Box::new(output::short::Short),
-        Format::Json => Box::new(output::json::Json),
-    };
-    renderer.render(&report, out).map_err(io_error)?;
+    for spec in &outputs {
+        let to_terminal = spec.path.is_none();
+        let renderer: Box<dyn Render> = match spec.format {
+            Format::Human | Format::Short if args.statistics => {
+                Box::new(output::statistics::Statistics { quiet: args.quiet })
+            }
+            Format::Human => Box::new(Human {
+                color: to_terminal && use_color(args.color) || args.color == ColorChoice::Always,
+                width: width(),
+                quiet: args.quiet,
+            }),
+            Format::Short => Box::new(output::short::Short),
+            Format::Json => Box::new(output::json::Json),
+            Format::Sarif => Box::new(output::sarif::Sarif),
+            Format::Github => Box::new(output::github::Github),
+            Format::Junit => Box::new(output::junit::Junit),
+            Format::Gitlab => Box::new(output::gitlab::Gitlab),
+            Format::Markdown => Box::new(output::markdown::Markdown),
+        };
+        match &spec.path {
+            None => renderer.render(&report, out).map_err(io_error)?,
+            Some(path) => {
+                let mut buf = Vec::new();
+                renderer.render(&report, &mut buf).map_err(io_error)?;
+                std::fs::write(path, buf)
+                    .map_err(|e| RunError::msg(format!("cannot write `{}`: {e}", path.display())))?;
+            }
+        }
+    }
     let fail_on = match args.fail_on {
         Some(FailOnArg::Error) => FailOn::Level(Severity::Error),
         Some(FailOnArg::Warning) => FailOn::Level(Severity::Warning),
@@ -119,8 +177,56 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, RunError> {
         Some(FailOnArg::Never) => FailOn::Never,
         None => config.fail_on,
     };
-    let failed = audit.findings.iter().any(|f| fail_on.fails(f.severity));
+    let failed = findings.iter().any(|f| fail_on.fails(f.severity));
     Ok(if failed { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+/// The outputs asked for: `--format` specs (default: human to stdout), `--output` for a single one.
+fn outputs(args: &CheckArgs) -> Result<Vec<OutputSpec>, RunError> {
+    let mut specs = args.format.clone();
+    if specs.is_empty() {
+        specs.push(OutputSpec { format: Format::Human, path: None });
+    }
+    if let Some(path) = &args.output {
+        match specs.as_mut_slice() {
+            [one] if one.path.is_none() => one.path = Some(path.clone()),
+            _ => return Err(RunError::msg(
+                "--output names the file for a single --format; with several, write `--format FORMAT:FILE` for each",
+            )),
+        }
+    }
+    if specs.iter().filter(|s| s.path.is_none()).count() > 1 {
+        return Err(RunError::msg(
+            "several --format options would all write to stdout; give all but one a file (`--format sarif:results.sarif`)",
+        ));
+    }
+    Ok(specs)
+}
+
+/// Fingerprints of the findings the same files had at a git revision (files new since then have none).
+fn audit_at_revision(
+    rev: &str,
+    inputs: &[load::Input],
+    config: &Config,
+    registry: &Registry,
+    options: &Options,
+) -> Result<Vec<String>, RunError> {
+    let revision = crate::git::Revision::resolve(rev)?;
+    let mut files = Vec::new();
+    for input in inputs {
+        if let Some(bytes) = revision.read(&input.path)? {
+            files.push(load::load_bytes(input.display.clone(), bytes, options.limits));
+        }
+    }
+    let old = crate::audit_loaded(crate::link(files)?, config, registry, options)?;
+    Ok(crate::baseline::fingerprints(&old.findings, &old.sources))
+}
+
+/// `roadmap-audit completions SHELL`
+pub fn completions(args: &CompletionsArgs, out: &mut dyn Write) -> Result<u8, RunError> {
+    let mut cmd = <crate::cli::Cli as clap::CommandFactory>::command();
+    clap_complete::generate(args.shell, &mut cmd, "roadmap-audit", out);
+    Ok(EXIT_OK)
 }
 
 /// `roadmap-audit rules`
@@ -197,14 +303,19 @@ pub fn explain(args: &ExplainArgs, out: &mut dyn Write) -> Result<u8, RunError> 
 pub fn render_error(err: &RunError, color: bool, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out, "error: {}", err.message)?;
     if !err.diagnostics.is_empty() {
-        let report =
-            Report { sources: &err.sources, findings: &err.diagnostics, summary: Summary::default(), metrics: None };
-        let mut buf = Vec::new();
-        Human { color, width: width() }.render(&report, &mut buf)?;
-        // The closing summary line is about audits; a run error has none.
-        let text = String::from_utf8_lossy(&buf);
-        let body = text.trim_end().rsplit_once('\n').map_or("", |(b, _)| b);
-        writeln!(out, "{body}")?;
+        let registry = Registry::default();
+        let report = Report {
+            sources: &err.sources,
+            findings: &err.diagnostics,
+            summary: Summary::default(),
+            metrics: None,
+            registry: &registry,
+            model: None,
+            fingerprints: Vec::new(),
+            baseline: None,
+        };
+        // No closing summary line: that is about audits, and a run error is not one.
+        Human { color, width: width(), quiet: true }.render(&report, out)?;
     }
     Ok(())
 }

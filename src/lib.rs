@@ -18,6 +18,7 @@ pub mod config;
 pub mod date;
 pub mod error;
 pub mod finding;
+pub mod git;
 pub mod load;
 pub mod model;
 pub mod output;
@@ -68,11 +69,16 @@ pub struct Loaded {
 
 /// Load → schema → model → resolve: every file parsed once, links resolved across files.
 pub fn load_model(inputs: &[Input], options: &Options) -> Result<Loaded, RunError> {
+    let loaded = inputs.iter().map(|i| load::load_file(i, options.limits, options.max_file_size));
+    link(loaded.collect::<Result<Vec<_>, _>>()?)
+}
+
+/// Joins loaded files into one model: schema findings per file, then links across files.
+pub fn link(files: Vec<load::Loaded>) -> Result<Loaded, RunError> {
     let mut sources = SourceMap::default();
     let mut model = Model::default();
     let mut findings = Vec::new();
-    for input in inputs {
-        let loaded = load::load_file(input, options.limits, options.max_file_size)?;
+    for loaded in files {
         let file = sources.add(loaded.source);
         check_file(file, loaded.documents, loaded.problems, &mut model, &mut findings);
     }
@@ -83,7 +89,17 @@ pub fn load_model(inputs: &[Input], options: &Options) -> Result<Loaded, RunErro
 
 /// Runs the whole pipeline over the given files.
 pub fn audit(inputs: &[Input], config: &Config, registry: &Registry, options: &Options) -> Result<Audit, RunError> {
-    let Loaded { sources, model, mut findings } = load_model(inputs, options)?;
+    audit_loaded(load_model(inputs, options)?, config, registry, options)
+}
+
+/// Rules and policy over a loaded model.
+pub fn audit_loaded(
+    loaded: Loaded,
+    config: &Config,
+    registry: &Registry,
+    options: &Options,
+) -> Result<Audit, RunError> {
+    let Loaded { sources, model, mut findings } = loaded;
     let lexicons = rules::lexicon::Lexicons::new(&config.competitors);
     let ctx = view_context(config, options, &lexicons);
     findings.extend(rules::engine::run(&model, registry, config, &ctx));

@@ -1,7 +1,7 @@
 //! "Did you mean …?" — the closest candidate by edit distance, when it is close enough to be a typo.
 
 /// Returns the candidate closest to `word` (case-insensitive edit distance), if it is within a third of
-/// the word's length (at least 1, at most 3 edits). Ties go to the first candidate.
+/// the word's length (at least 1, at most 3 edits), or starts with the word. Ties go to the first candidate.
 pub fn did_you_mean<'a, I>(word: &str, candidates: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
@@ -13,7 +13,9 @@ where
         if c == word {
             continue;
         }
-        let d = distance(&w, &c.to_lowercase());
+        let lc = c.to_lowercase();
+        // A truncated word (`stale_after` for `stale_after_days`) is a typo too, however many letters are missing.
+        let d = if w.chars().count() >= 4 && lc.starts_with(&w) { 1 } else { distance(&w, &lc) };
         if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, c));
         }
@@ -59,6 +61,7 @@ mod tests {
         assert_eq!(did_you_mean("problmes", keys), Some("problems"));
         assert_eq!(did_you_mean("ownr", keys), Some("owner"));
         assert_eq!(did_you_mean("colour", keys), None);
+        assert_eq!(did_you_mean("stale_after", ["as_of", "stale_after_days"]), Some("stale_after_days"));
         assert_eq!(did_you_mean("PRB-CHECKOT", ["PRB-CHECKOUT", "PRB-SIGNUP"]), Some("PRB-CHECKOUT"));
     }
 }

@@ -412,12 +412,24 @@ impl<'a> Builder<'a> {
                     self.stack.push(frame);
                 }
                 Event::SequenceEnd | Event::MappingEnd => {
+                    // A block collection's end event sits at the next token (often lines below); it ends where
+                    // its last child ends. A flow collection ends at its closing bracket.
+                    let close = |s: usize, last: Option<Span>| {
+                        let flow = matches!(self.text.as_bytes().get(s), Some(b'{' | b'['));
+                        if flow {
+                            end
+                        } else {
+                            last.map_or(s, |l| l.end as usize)
+                        }
+                    };
                     let (node, anchor) = match self.stack.pop() {
                         Some(Frame::Seq { start: s, anchor, items }) => {
-                            (Node { span: Span::new(s, end), value: Value::Seq(items) }, anchor)
+                            let e = close(s, items.last().map(|n| n.span));
+                            (Node { span: Span::new(s, e), value: Value::Seq(items) }, anchor)
                         }
                         Some(Frame::Map { start: s, anchor, map }) => {
-                            (Node { span: Span::new(s, end), value: Value::Map(map.entries) }, anchor)
+                            let e = close(s, map.entries.last().map(|n| n.value.span));
+                            (Node { span: Span::new(s, e), value: Value::Map(map.entries) }, anchor)
                         }
                         None => continue,
                     };

@@ -19,6 +19,8 @@ const MAX_SNIPPET_LINE: usize = 400;
 pub struct Human {
     pub color: bool,
     pub width: usize,
+    /// No closing summary line.
+    pub quiet: bool,
 }
 
 impl Render for Human {
@@ -32,6 +34,9 @@ impl Render for Human {
             out.write_all(s.as_bytes())?;
             writeln!(out)?;
         }
+        if self.quiet {
+            return Ok(());
+        }
         let sum = &report.summary;
         let files = plural(sum.files, "file");
         if report.findings.is_empty() {
@@ -43,6 +48,15 @@ impl Render for Human {
                 plural(sum.errors, "error"),
                 plural(sum.warnings, "warning"),
                 plural(sum.infos, "info")
+            )?;
+            writeln!(out, "Run `roadmap-audit explain RULE` to see why a rule matters and how to fix its findings.")?;
+        }
+        if let Some(b) = report.baseline {
+            writeln!(
+                out,
+                "Baseline: {} unchanged (not shown), {} fixed.",
+                plural(b.unchanged, "finding"),
+                plural(b.fixed, "finding")
             )?;
         }
         Ok(())
@@ -105,7 +119,7 @@ impl<'a> Diag<'a> {
         }
         Diag {
             finding: f,
-            code: f.rule.to_string(),
+            code: if f.rule.is_empty() { String::new() } else { format!("{}[{}]", f.severity, f.rule) },
             message: f.message.clone(),
             severity: match f.severity {
                 Severity::Error => miette::Severity::Error,

@@ -46,11 +46,10 @@ struct Related<'a> {
 
 impl Render for Json {
     fn render(&self, report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
-        let fingerprints = crate::baseline::fingerprints(report.findings, report.sources);
         let findings = report
             .findings
             .iter()
-            .zip(fingerprints)
+            .zip(report.fingerprints.iter().cloned())
             .map(|(f, fingerprint)| {
                 let (start, end) = location(report.sources, f);
                 JsonFinding {

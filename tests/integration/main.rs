@@ -3,8 +3,10 @@
 
 mod support;
 
+mod adoption; // baselines and --new-since
 mod cli; // exit codes, flags, config, formats (snapshots of human/short/json)
 mod docs; // every rule's own documentation examples fire / do not fire
 mod fixtures; // tests/fixtures/rules/<rule>/<case>.yaml with `# expect:` markers
+mod formats; // every --format: snapshots and the outside validators
 mod report; // the leadership report: metrics, HTML safety, a real browser
 mod robustness; // hostile and broken input: never a panic, always a clear finding or error
