@@ -7,16 +7,14 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 const AFTER_HELP: &str = "\
 Examples:
-  roadmap-audit roadmap.yaml                 audit one file
-  roadmap-audit roadmaps/ strategy.yaml      a folder (every *.yaml/*.yml, .gitignore honoured) and a file
-  roadmap-audit 'teams/**/*.{yaml,yml}'      a glob pattern (quote it so the shell leaves it alone)
-  roadmap-audit . --format json              machine-readable findings
-  roadmap-audit explain missing-owner        what a rule flags, why it matters, how to fix it
+  roadmap-audit roadmap.yaml               audit one file
+  roadmap-audit roadmaps/ strategy.yaml    a folder (*.yaml, *.yml; .gitignore honoured)
+  roadmap-audit 'teams/**/*.{yaml,yml}'    a glob pattern (quoted for the shell)
+  roadmap-audit . -f sarif:out.sarif       human output here, SARIF to a file
+  roadmap-audit explain missing-owner      why a rule matters and how to fix it
 
-  roadmap-audit . -f human -f sarif:results.sarif     people read the terminal, GitHub gets SARIF
-
-Exit status (every format): 0 no finding at or above the fail level; 1 findings at or above it;
-2 the audit could not run (bad flag, bad config, missing or unreadable path, bad baseline or git revision).";
+Exit status (every format): 0 no finding at or above the fail level; 1 findings at or
+above it; 2 the audit could not run (bad flag, config, path, baseline or git revision).";
 
 /// Audits product roadmaps kept as YAML: every item should trace to a customer problem,
 /// a business objective and a measure of success.

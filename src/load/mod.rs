@@ -96,8 +96,9 @@ fn is_glob(s: &str) -> bool {
 /// Splits `teams/**/*.{yaml,yml}` into the folder to walk (`teams`) and a matcher for the whole pattern.
 fn glob_base(pattern: &str) -> Result<(PathBuf, globset::GlobMatcher), RunError> {
     let pattern = pattern.strip_prefix("./").unwrap_or(pattern);
-    let mut base = PathBuf::new();
-    for comp in pattern.split('/') {
+    // An absolute pattern keeps its root (`/abs/dir/*.yaml` walks `/abs/dir`).
+    let mut base = if pattern.starts_with('/') { PathBuf::from("/") } else { PathBuf::new() };
+    for comp in pattern.split('/').filter(|c| !c.is_empty()) {
         if is_glob(comp) {
             break;
         }
