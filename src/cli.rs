@@ -43,6 +43,9 @@ pub enum Command {
     View(AuditArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(CompletionsArgs),
+    /// Parse the files into YAML trees and stop: the parse-only floor that benchmarks compare against.
+    #[command(hide = true)]
+    Parse(AuditArgs),
 }
 
 /// What every command that audits files takes: the paths, the audit date, the config, the limits.

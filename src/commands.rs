@@ -222,6 +222,21 @@ fn audit_at_revision(
     Ok(crate::baseline::fingerprints(&old.findings, &old.sources))
 }
 
+/// `roadmap-audit parse [PATH]...` (hidden): read and parse every file exactly as an audit does, nothing more.
+/// Prints the number of YAML problems found, so the work cannot be optimised away.
+pub fn parse(args: &AuditArgs, out: &mut dyn Write) -> Result<u8, RunError> {
+    let Setup { inputs, options, .. } = setup(args)?;
+    let mut problems = 0;
+    let mut documents = 0;
+    for input in &inputs {
+        let loaded = load::load_file(input, options.limits, options.max_file_size)?;
+        problems += loaded.problems.len();
+        documents += loaded.documents.len();
+    }
+    writeln!(out, "parsed {} files, {documents} documents, {problems} YAML problems", inputs.len()).map_err(io_error)?;
+    Ok(EXIT_OK)
+}
+
 /// `roadmap-audit completions SHELL`
 pub fn completions(args: &CompletionsArgs, out: &mut dyn Write) -> Result<u8, RunError> {
     let mut cmd = <crate::cli::Cli as clap::CommandFactory>::command();

@@ -19,6 +19,7 @@ fn main() -> ExitCode {
         Some(Command::Report(args)) => (roadmap_audit::report::run(args, &mut out), cli.check.color),
         Some(Command::Graph(args)) => (roadmap_audit::report::graph(args, &mut out), cli.check.color),
         Some(Command::Completions(args)) => (commands::completions(args, &mut out), cli.check.color),
+        Some(Command::Parse(args)) => (commands::parse(args, &mut out), cli.check.color),
         Some(Command::Rules(args)) => (commands::rules(args, &mut out), cli.check.color),
         Some(Command::Explain(args)) => (commands::explain(args, &mut out), cli.check.color),
     };
