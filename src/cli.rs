@@ -67,6 +67,11 @@ pub struct AuditArgs {
     #[arg(long, conflicts_with = "config")]
     pub no_config: bool,
 
+    /// Worker threads [default: every core]. Files are checked in parallel, and so are the entities of a
+    /// big file.
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(usize))]
+    pub jobs: Option<usize>,
+
     /// Deepest YAML nesting accepted before a file is rejected.
     #[arg(long, default_value_t = 128, value_name = "LEVELS", hide_short_help = true)]
     pub max_depth: usize,

@@ -75,6 +75,7 @@ pub fn setup(args: &AuditArgs) -> Result<Setup, RunError> {
         as_of: args.as_of.or(config.as_of).unwrap_or_else(crate::date::Date::today),
         limits: Limits { max_depth: args.max_depth, max_alias_nodes: args.max_alias_nodes },
         max_file_size: args.max_file_size,
+        jobs: args.jobs.unwrap_or_else(crate::parallel::default_jobs),
     };
     Ok(Setup { config, registry, inputs, options })
 }
@@ -218,7 +219,7 @@ fn audit_at_revision(
             files.push(load::load_bytes(input.display.clone(), bytes, options.limits));
         }
     }
-    let old = crate::audit_loaded(crate::link(files)?, config, registry, options)?;
+    let old = crate::audit_loaded(crate::link(files, options)?, config, registry, options)?;
     Ok(crate::baseline::fingerprints(&old.findings, &old.sources))
 }
 
@@ -233,7 +234,8 @@ pub fn parse(args: &AuditArgs, out: &mut dyn Write) -> Result<u8, RunError> {
         problems += loaded.problems.len();
         documents += loaded.documents.len();
     }
-    writeln!(out, "parsed {} files, {documents} documents, {problems} YAML problems", inputs.len()).map_err(io_error)?;
+    writeln!(out, "parsed {} files, {documents} documents, {problems} YAML problems", inputs.len())
+        .map_err(io_error)?;
     Ok(EXIT_OK)
 }
 

@@ -22,6 +22,7 @@ pub mod git;
 pub mod load;
 pub mod model;
 pub mod output;
+pub mod parallel;
 pub mod policy;
 pub mod report;
 pub mod rules;
@@ -43,11 +44,18 @@ pub struct Options {
     pub as_of: Date,
     pub limits: Limits,
     pub max_file_size: u64,
+    /// Worker threads (files in parallel; within a big file, entities in parallel).
+    pub jobs: usize,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { as_of: Date::today(), limits: Limits::default(), max_file_size: load::DEFAULT_MAX_FILE_SIZE }
+        Options {
+            as_of: Date::today(),
+            limits: Limits::default(),
+            max_file_size: load::DEFAULT_MAX_FILE_SIZE,
+            jobs: parallel::default_jobs(),
+        }
     }
 }
 
@@ -67,20 +75,52 @@ pub struct Loaded {
     pub findings: Vec<Finding>,
 }
 
-/// Load → schema → model → resolve: every file parsed once, links resolved across files.
+/// Load → schema → model → resolve: every file parsed once (files in parallel), links resolved across files.
 pub fn load_model(inputs: &[Input], options: &Options) -> Result<Loaded, RunError> {
-    let loaded = inputs.iter().map(|i| load::load_file(i, options.limits, options.max_file_size));
-    link(loaded.collect::<Result<Vec<_>, _>>()?)
+    let (outer, inner) = split_jobs(options.jobs, inputs.len());
+    let staged = parallel::map(inputs, outer, |i, input| {
+        let loaded = load::load_file(input, options.limits, options.max_file_size)?;
+        Ok(stage(i as load::FileId, loaded, inner))
+    });
+    merge(staged.into_iter().collect::<Result<Vec<_>, RunError>>()?)
 }
 
-/// Joins loaded files into one model: schema findings per file, then links across files.
-pub fn link(files: Vec<load::Loaded>) -> Result<Loaded, RunError> {
+/// Joins files already read (e.g. old versions from git) into one model, like [`load_model`].
+pub fn link(files: Vec<load::Loaded>, options: &Options) -> Result<Loaded, RunError> {
+    let jobs = options.jobs.max(1);
+    merge(files.into_iter().enumerate().map(|(i, loaded)| stage(i as load::FileId, loaded, jobs)).collect())
+}
+
+/// Threads across files, and within each file: all cores on one big file, one per file for many.
+fn split_jobs(jobs: usize, files: usize) -> (usize, usize) {
+    let outer = jobs.clamp(1, files.max(1));
+    (outer, (jobs / outer).max(1))
+}
+
+/// One file's share of the work, done on a worker thread: findings and its entities.
+struct Staged {
+    source: load::SourceFile,
+    model: Model,
+    findings: Vec<Finding>,
+}
+
+fn stage(file: load::FileId, loaded: load::Loaded, jobs: usize) -> Staged {
+    let mut model = Model::default();
+    let mut findings = Vec::new();
+    check_file(file, loaded.documents, loaded.problems, &mut model, &mut findings, jobs);
+    Staged { source: loaded.source, model, findings }
+}
+
+/// Joins the files' shares in input order (so output does not depend on thread timing), then resolves
+/// links across files.
+fn merge(staged: Vec<Staged>) -> Result<Loaded, RunError> {
     let mut sources = SourceMap::default();
     let mut model = Model::default();
     let mut findings = Vec::new();
-    for loaded in files {
-        let file = sources.add(loaded.source);
-        check_file(file, loaded.documents, loaded.problems, &mut model, &mut findings);
+    for s in staged {
+        sources.add(s.source);
+        model.append(s.model);
+        findings.extend(s.findings);
     }
     let (_index, links) = model::resolve::resolve(&mut model);
     findings.extend(links);
@@ -130,6 +170,7 @@ fn check_file(
     problems: Vec<load::yaml::YamlProblem>,
     model: &mut Model,
     findings: &mut Vec<Finding>,
+    jobs: usize,
 ) {
     let had_problems = !problems.is_empty();
     for p in problems {
@@ -160,7 +201,7 @@ fn check_file(
                 .with_help("a roadmap document needs at least `version: 1`"),
             ),
             _ => {
-                findings.extend(schema::Schema::roadmap().check(&doc.root, file, "roadmap file"));
+                findings.extend(schema::Schema::roadmap().check(&doc.root, file, "roadmap file", jobs));
                 if doc.root.as_map().is_some() {
                     model.add_document(file, &doc.root);
                 }

@@ -5,7 +5,11 @@
 use std::sync::OnceLock;
 
 use jsonschema::error::{TypeKind, ValidationErrorKind};
-use jsonschema::Validator;
+
+use crate::load::as_json::YamlJson;
+
+/// Validators read our YAML tree directly (see `load::as_json`).
+type Validator = jsonschema::Validator<YamlJson>;
 use serde_json::Value as Json;
 
 use crate::finding::{Entity, EntityKind, Finding, Severity};
@@ -19,6 +23,15 @@ pub const RULE: &str = "schema-violation";
 pub struct Schema {
     validator: Validator,
     json: Json,
+    /// For documents with big top-level lists (a roadmap's `items`): the top level with those lists'
+    /// elements left out, and one validator per list element. Validating element by element keeps memory
+    /// bounded (no JSON copy of the whole document) and lets big files use every core.
+    split: Option<Split>,
+}
+
+struct Split {
+    shell: Validator,
+    lists: Vec<(String, Validator)>,
 }
 
 static ROADMAP: OnceLock<Schema> = OnceLock::new();
@@ -41,20 +54,75 @@ impl Schema {
     /// a bug in the build, not a user error.
     pub fn compile(text: &str) -> Schema {
         let json: Json = serde_json::from_str(text).expect("embedded schema is valid JSON");
-        let validator = jsonschema::draft202012::options()
-            .should_validate_formats(true)
-            .build(&json)
-            .expect("embedded schema compiles");
-        Schema { validator, json }
+        let build = |s: &Json| {
+            jsonschema::options_for::<YamlJson>()
+                .with_draft(jsonschema::Draft::Draft202012)
+                .should_validate_formats(true)
+                .build(s)
+                .expect("embedded schema compiles")
+        };
+        let validator = build(&json);
+        // Top-level list properties whose elements have a schema of their own are split off.
+        let mut shell = json.clone();
+        let mut lists = Vec::new();
+        if let Some(props) = shell.get_mut("properties").and_then(Json::as_object_mut) {
+            for (key, prop) in props.iter_mut() {
+                // Only lists whose schema says nothing but their elements' (no `uniqueItems`, `minItems`…):
+                // the shell sees them empty.
+                let plain = prop.as_object().is_some_and(|p| {
+                    p.contains_key("items") && p.keys().all(|k| matches!(k.as_str(), "type" | "description" | "items"))
+                });
+                if !plain {
+                    continue;
+                }
+                let Some(element) = prop.as_object_mut().and_then(|p| p.remove("items")) else { continue };
+                let mut element = match element {
+                    Json::Object(m) => m,
+                    _ => continue,
+                };
+                if let Some(defs) = json.get("$defs") {
+                    element.insert("$defs".into(), defs.clone());
+                }
+                lists.push((key.clone(), build(&Json::Object(element))));
+            }
+        }
+        let split = (!lists.is_empty()).then(|| Split { shell: build(&shell), lists });
+        Schema { validator, json, split }
     }
 
     /// Validates one document. `what` names the file kind in messages ("roadmap file", "config file").
-    pub fn check(&self, root: &Node, file: FileId, what: &str) -> Vec<Finding> {
-        let instance = root.to_json();
+    /// `jobs` threads may validate the elements of big lists in parallel.
+    pub fn check(&self, root: &Node, file: FileId, what: &str, jobs: usize) -> Vec<Finding> {
         let mut findings = Vec::new();
-        for err in self.validator.iter_errors(&instance) {
-            let ptr = err.instance_path().as_str().to_owned();
-            self.describe(root, file, what, &ptr, err.kind(), &mut findings);
+        match (&self.split, root.as_map()) {
+            (Some(split), Some(_)) => {
+                // The shell has no `items` for the split lists, so it never walks their elements.
+                for err in split.shell.iter_errors(root) {
+                    let ptr = err.instance_path().as_str().to_owned();
+                    self.describe(root, file, what, &ptr, err.kind(), &mut findings);
+                }
+                for (key, validator) in &split.lists {
+                    let Some(elements) = root.get(key).and_then(Node::as_seq) else { continue };
+                    let per_element = crate::parallel::map(elements, jobs, |i, n| {
+                        if validator.is_valid(n) {
+                            return Vec::new();
+                        }
+                        let mut out = Vec::new();
+                        for err in validator.iter_errors(n) {
+                            let ptr = format!("/{key}/{i}{}", err.instance_path().as_str());
+                            self.describe(root, file, what, &ptr, err.kind(), &mut out);
+                        }
+                        out
+                    });
+                    findings.extend(per_element.into_iter().flatten());
+                }
+            }
+            _ => {
+                for err in self.validator.iter_errors(root) {
+                    let ptr = err.instance_path().as_str().to_owned();
+                    self.describe(root, file, what, &ptr, err.kind(), &mut findings);
+                }
+            }
         }
         findings.sort_by_key(|f| (f.span.start, f.message.clone()));
         findings.dedup_by(|a, b| a.span == b.span && a.message == b.message);
@@ -366,7 +434,7 @@ mod tests {
     fn check(src: &str) -> Vec<(String, String)> {
         let doc = parse(src, Limits::default()).documents.remove(0);
         Schema::roadmap()
-            .check(&doc.root, 0, "roadmap file")
+            .check(&doc.root, 0, "roadmap file", 2)
             .into_iter()
             .map(|f| (src[f.span.range()].to_owned(), f.message))
             .collect()

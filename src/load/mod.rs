@@ -3,6 +3,7 @@
 //! Discovery honours `.gitignore` (also outside a git repository), skips hidden files and folders, and
 //! matches glob patterns with `{yaml,yml}` alternatives. Reading checks size and UTF-8 before parsing.
 
+pub mod as_json;
 pub mod source;
 pub mod yaml;
 

@@ -14,14 +14,15 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 use super::source::Span;
 
 /// A YAML node with the byte span of its text.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Node {
     pub span: Span,
     pub value: Value,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub enum Value {
+    #[default]
     Null,
     Bool(bool),
     Int(i64),

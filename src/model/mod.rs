@@ -334,6 +334,32 @@ impl Model {
         }
     }
 
+    /// Appends another model (of later files), keeping document indices consistent.
+    pub fn append(&mut self, other: Model) {
+        let base = self.documents.len() as u32;
+        let shift = |mut m: Meta| {
+            m.doc += base;
+            m
+        };
+        self.documents.extend(other.documents);
+        self.objectives.extend(other.objectives.into_iter().map(|mut o| {
+            o.meta = shift(o.meta);
+            o
+        }));
+        self.kpis.extend(other.kpis.into_iter().map(|mut k| {
+            k.meta = shift(k.meta);
+            k
+        }));
+        self.problems.extend(other.problems.into_iter().map(|mut p| {
+            p.meta = shift(p.meta);
+            p
+        }));
+        self.items.extend(other.items.into_iter().map(|mut i| {
+            i.meta = shift(i.meta);
+            i
+        }));
+    }
+
     /// The id and location of an entity.
     pub fn meta(&self, e: EntityIdx) -> (&str, &Meta) {
         let i = e.index as usize;

@@ -194,7 +194,7 @@ fn parse_rule_file(display: &str, bytes: Vec<u8>, sources: &mut SourceMap, extra
             config_finding(file, Span::at(0), "a rule file must be a mapping with `id`, `title`, `severity` …".into());
         return fail(vec![f], sources);
     };
-    let mut diags: Vec<Finding> = rule_schema().check(&root, file, "rule file");
+    let mut diags: Vec<Finding> = rule_schema().check(&root, file, "rule file", 1);
     for d in &mut diags {
         d.rule = CONFIG_RULE.into();
     }
