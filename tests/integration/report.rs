@@ -93,7 +93,9 @@ fn assert_metrics_match(html: &str, metrics: &serde_json::Value) {
         attr(tags[0], "value").unwrap().to_owned()
     };
     assert_eq!(one("health_score"), metrics["health_score"]["value"].to_string());
-    for (key, json_key) in [("errors", "errors"), ("warnings", "warnings"), ("infos", "infos"), ("findings_total", "total")] {
+    for (key, json_key) in
+        [("errors", "errors"), ("warnings", "warnings"), ("infos", "infos"), ("findings_total", "total")]
+    {
         assert_eq!(one(key), metrics["findings"][json_key].to_string(), "{key}");
     }
     for gap in ["listening", "design", "delivery", "communication", "structure"] {
@@ -137,12 +139,17 @@ fn html_report_numbers_equal_the_json_metrics() {
     // Charts are inline SVG, accessible.
     assert!(html.matches("<svg ").count() >= 9, "ring, six meters, bars and the map");
     for svg in html.split("<svg ").skip(1) {
-        assert!(svg.starts_with("xmlns=") && svg.contains("role=\"img\"") && svg.contains("aria-label=\""), "{svg:.80}");
-        assert!(svg.split('>').nth(1).is_some_and(|t| t.starts_with("<title>")), "SVG title first: {svg:.120}");
+        assert!(
+            svg.starts_with("xmlns=") && svg.contains("role=\"img\"") && svg.contains("aria-label=\""),
+            "{svg:.80}"
+        );
+        assert!(svg[svg.find('>').unwrap() + 1..].starts_with("<title>"), "SVG title first: {svg:.120}");
     }
     assert!(html.contains("@media print"), "print CSS");
     // Locations link to file:line, relative to the report's folder.
-    assert!(html.contains("roadmaps/growth.yaml#L212\"><code>examples/acme-flawed/roadmaps/growth.yaml:212</code></a>"));
+    assert!(html.contains(
+        "roadmaps/growth.yaml#L212\"><code>examples/<wbr>acme-flawed/<wbr>roadmaps/<wbr>growth.yaml:212</code></a>"
+    ));
     // Top risks lists delivering items, most serious first.
     let risks = &html[html.find("<section id=\"risks\"").unwrap()..html.find("<section id=\"teams\"").unwrap()];
     assert!(risks.find("GRO-130").unwrap() < risks.find("PLT-201").unwrap(), "{risks}");
@@ -338,13 +345,21 @@ items:
     let md = read(&dir.join("audit.md"));
     assert!(!md.to_ascii_lowercase().contains("<script"), "{md}");
     assert!(md.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
-    for line in md.lines().filter(|l| l.starts_with("| ")) {
+    // `|` in roadmap text cannot add cells: every row has as many cells as its table's header.
+    let mut columns = None;
+    let mut previous = "";
+    for line in md.lines() {
         let cells = line.replace("\\|", "").matches('|').count();
-        let header = md.lines().take_while(|l| *l != line).filter(|l| l.starts_with("|---")).last();
-        if let Some(h) = header {
-            assert_eq!(cells, h.matches('|').count(), "`|` in roadmap text cannot add cells: {line}");
+        if line.starts_with("|---") {
+            columns = Some(previous.matches('|').count());
+        } else if !line.starts_with('|') {
+            columns = None;
+        } else if let Some(n) = columns {
+            assert_eq!(cells, n, "{line}");
         }
+        previous = line;
     }
+    assert!(!md.contains("<img") && !md.contains("<svg") && !md.contains("<b>"), "markup in roadmap text stays text");
     let g = stdout(&run_in(&dir, &["graph", ".", "--no-config"]));
     assert!(!g.contains("<script") && !g.contains("\"onmouseover"), "{g}");
 }
@@ -353,9 +368,10 @@ items:
 /// event handler (`onmouseover=`) would show up here, inside SVG as well.
 fn assert_no_injected_markup(html: &str) {
     const TAGS: &[&str] = &[
-        "!doctype", "html", "head", "meta", "title", "style", "body", "main", "header", "nav", "footer", "section", "div",
-        "span", "data", "a", "h1", "h2", "h3", "p", "ul", "ol", "li", "table", "caption", "thead", "tbody", "tr",
-        "th", "td", "code", "strong", "em", "sup", "br", "svg", "g", "rect", "circle", "path", "text", "tspan",
+        "!doctype", "html", "head", "meta", "title", "style", "body", "main", "header", "nav", "footer", "section",
+        "div", "span", "data", "a", "h1", "h2", "h3", "p", "ul", "ol", "li", "table", "caption", "thead", "tbody",
+        "tr", "th", "td", "code", "strong", "em", "sup", "br", "wbr", "svg", "g", "rect", "circle", "path", "text",
+        "tspan",
     ];
     let body = &html[html.find("</style>").unwrap()..];
     let mut rest = body;
@@ -369,7 +385,11 @@ fn assert_no_injected_markup(html: &str) {
         let mut attrs = &tag[name.len()..end];
         while let Some(eq) = attrs.find("=\"") {
             let attr_name = attrs[..eq].trim().trim_start_matches('/');
-            assert!(!attr_name.to_ascii_lowercase().starts_with("on"), "event handler `{attr_name}` in <{name}{:.120}", attrs);
+            assert!(
+                !attr_name.to_ascii_lowercase().starts_with("on"),
+                "event handler `{attr_name}` in <{name}{:.120}",
+                attrs
+            );
             assert!(!attr_name.contains(['"', '\'', '<']), "broken attribute `{attr_name}`");
             let close = attrs[eq + 2..].find('"').unwrap();
             attrs = &attrs[eq + 2 + close + 1..];
@@ -481,7 +501,9 @@ fn compare_with_a_file_that_is_not_a_json_audit_exits_2() {
     write(&dir, "roadmap.yaml", COMPARE_BEFORE);
     write(&dir, "notes.txt", "hello");
     write(&dir, "other.json", r#"{"name": "not an audit"}"#);
-    for (file, why) in [("notes.txt", "it is not JSON"), ("other.json", "no `findings` list"), ("nope.json", "cannot read")] {
+    for (file, why) in
+        [("notes.txt", "it is not JSON"), ("other.json", "no `findings` list"), ("nope.json", "cannot read")]
+    {
         let o = run_in(&dir, &["report", "roadmap.yaml", "--no-config", "--compare", file, "-o", "r.html"]);
         assert_eq!(code(&o), 2, "{file}: {}", stderr(&o));
         assert!(stderr(&o).contains(why) && stderr(&o).contains(file), "{file}: {}", stderr(&o));
@@ -525,43 +547,50 @@ fn chromium() -> PathBuf {
     );
 }
 
-/// Runs headless Chromium on a page with a fresh profile; kills it after two minutes.
-fn headless(dir: &Path, profile: &str, extra: &[&str], page: &Path) -> Output {
+/// What headless Chromium printed.
+struct Browser {
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs headless Chromium on a page with a fresh profile; kills it after two minutes. Its output goes to
+/// files (a pipe left unread would block it on a large DOM).
+fn headless(dir: &Path, name: &str, extra: &[&str], page: &Path) -> Browser {
     let url = format!("file://{}", page.display());
-    let mut cmd = Command::new(chromium());
-    cmd.args([
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-extensions",
-        "--hide-scrollbars",
-        "--enable-logging=stderr",
-        "--v=0",
-    ])
-    .arg(format!("--user-data-dir={}", dir.join(profile).display()))
-    .args(extra)
-    .arg(url)
-    .stdin(Stdio::null())
-    .stdout(Stdio::piped())
-    .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("chromium starts");
+    let (out, err) = (dir.join(format!("{name}.stdout")), dir.join(format!("{name}.stderr")));
+    let mut child = Command::new(chromium())
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-extensions",
+            "--hide-scrollbars",
+            "--enable-logging=stderr",
+            "--v=0",
+        ])
+        .arg(format!("--user-data-dir={}", dir.join(format!("{name}-profile")).display()))
+        .args(extra)
+        .arg(url)
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&out).unwrap())
+        .stderr(std::fs::File::create(&err).unwrap())
+        .spawn()
+        .expect("chromium starts");
     let start = Instant::now();
-    loop {
-        if child.try_wait().expect("chromium runs").is_some() {
-            break;
-        }
+    while child.try_wait().expect("chromium runs").is_none() {
         if start.elapsed() > Duration::from_secs(120) {
             let _ = child.kill();
-            panic!("chromium did not finish within two minutes");
+            let _ = child.wait();
+            panic!("chromium did not finish within two minutes:\n{}", read(&err));
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    child.wait_with_output().expect("chromium output")
+    Browser { stdout: read(&out), stderr: read(&err) }
 }
 
 #[test]
@@ -573,13 +602,16 @@ fn html_report_in_headless_chromium() {
     let j = json(&run(&["--format", "json", ACME, "--config", ACME_CONFIG, "--as-of", AS_OF]));
 
     // The DOM the browser built: the headline numbers are there, equal to the JSON output's.
-    let dom = headless(&dir, "profile-dom", &["--dump-dom"], &page);
-    let html = String::from_utf8_lossy(&dom.stdout);
-    assert!(html.contains("<main>"), "chromium rendered the page:\n{}", String::from_utf8_lossy(&dom.stderr));
-    assert_metrics_match(&html, &j["metrics"]);
+    let dom = headless(&dir, "dom", &["--dump-dom"], &page);
+    let html = &dom.stdout;
+    assert!(html.contains("<main>"), "chromium rendered the page:\n{}", dom.stderr);
+    assert_metrics_match(html, &j["metrics"]);
     // SVG charts are in the DOM: ring, meters, bars, and the map with a box per entity.
     for class in ["ring", "meter", "bars", "map"] {
-        assert!(html.contains(&format!("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"{class}\"")), "{class} chart");
+        assert!(
+            html.contains(&format!("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"{class}\"")),
+            "{class} chart"
+        );
     }
     let map = &html[html.find("class=\"map\"").unwrap()..];
     let map = &map[..map.find("</svg>").unwrap()];
@@ -587,18 +619,18 @@ fn html_report_in_headless_chromium() {
     let entities = ["objectives", "kpis", "problems", "items"].iter().map(|k| m[k].as_u64().unwrap()).sum::<u64>();
     assert!(map.matches("<rect ").count() as u64 >= entities, "a box per entity");
     // No console message at all: the page has no script, and its CSP would report any fetch or script.
-    let log = String::from_utf8_lossy(&dom.stderr);
-    let console: Vec<&str> =
-        log.lines().filter(|l| l.contains(":CONSOLE") || l.contains("Uncaught") || l.contains("console error")).collect();
+    let console: Vec<&str> = dom
+        .stderr
+        .lines()
+        .filter(|l| l.contains(":CONSOLE") || l.contains("Uncaught") || l.contains("console error"))
+        .collect();
     assert!(console.is_empty(), "console messages:\n{}", console.join("\n"));
 
     // A screenshot, for people: docs/report.png is refreshed with UPDATE_SCREENSHOT=1.
     let shot = dir.join("report.png");
     let arg = format!("--screenshot={}", shot.display());
-    let s = headless(&dir, "profile-shot", &[&arg, "--window-size=1280,2000"], &page);
-    let png = std::fs::read(&shot).unwrap_or_else(|e| {
-        panic!("no screenshot ({e}):\n{}", String::from_utf8_lossy(&s.stderr));
-    });
+    let s = headless(&dir, "shot", &[&arg, "--window-size=1280,2000"], &page);
+    let png = std::fs::read(&shot).unwrap_or_else(|e| panic!("no screenshot ({e}):\n{}", s.stderr));
     assert!(png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 20_000, "a real screenshot ({} bytes)", png.len());
     if std::env::var_os("UPDATE_SCREENSHOT").is_some_and(|v| v == "1") {
         std::fs::copy(&shot, root().join("docs/report.png")).expect("docs/report.png written");
