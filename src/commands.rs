@@ -179,6 +179,10 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, RunError> {
         None => config.fail_on,
     };
     let failed = findings.iter().any(|f| fail_on.fails(f.severity));
+    // The process exits next: freeing a big roadmap's entities one by one would only delay that.
+    std::mem::forget(report);
+    std::mem::forget(findings);
+    std::mem::forget(audit);
     Ok(if failed { EXIT_FINDINGS } else { EXIT_OK })
 }
 
@@ -216,7 +220,7 @@ fn audit_at_revision(
     let mut files = Vec::new();
     for input in inputs {
         if let Some(bytes) = revision.read(&input.path)? {
-            files.push(load::load_bytes(input.display.clone(), bytes, options.limits));
+            files.push(load::decode(input.display.clone(), bytes));
         }
     }
     let old = crate::audit_loaded(crate::link(files, options)?, config, registry, options)?;
@@ -229,10 +233,14 @@ pub fn parse(args: &AuditArgs, out: &mut dyn Write) -> Result<u8, RunError> {
     let Setup { inputs, options, .. } = setup(args)?;
     let mut problems = 0;
     let mut documents = 0;
+    // The same streaming parse an audit does (elements are handed over and dropped), nothing else.
+    let lists = crate::schema::Schema::roadmap().element_lists();
     for input in &inputs {
-        let loaded = load::load_file(input, options.limits, options.max_file_size)?;
-        problems += loaded.problems.len();
-        documents += loaded.documents.len();
+        let text = load::read(input, options.max_file_size)?;
+        let mut elements = 0usize;
+        let parsed = load::yaml::parse_streaming(&text.source.text, options.limits, &lists, &mut |_| elements += 1);
+        problems += parsed.problems.len() + usize::from(text.problem.is_some());
+        documents += parsed.documents.len();
     }
     writeln!(out, "parsed {} files, {documents} documents, {problems} YAML problems", inputs.len())
         .map_err(io_error)?;

@@ -27,13 +27,14 @@ pub mod policy;
 pub mod report;
 pub mod rules;
 pub mod schema;
+pub mod stage;
 pub mod suggest;
 
 use config::Config;
 use date::Date;
 use error::RunError;
-use finding::{Entity, Finding, Label, Severity};
-use load::{Input, Limits, SourceMap, Span};
+use finding::Finding;
+use load::{Input, Limits, SourceMap};
 use model::Model;
 use rules::Registry;
 
@@ -79,16 +80,17 @@ pub struct Loaded {
 pub fn load_model(inputs: &[Input], options: &Options) -> Result<Loaded, RunError> {
     let (outer, inner) = split_jobs(options.jobs, inputs.len());
     let staged = parallel::map(inputs, outer, |i, input| {
-        let loaded = load::load_file(input, options.limits, options.max_file_size)?;
-        Ok(stage(i as load::FileId, loaded, inner))
+        let text = load::read(input, options.max_file_size)?;
+        Ok(stage::text(i as load::FileId, text.source, text.problem, options.limits, inner))
     });
     merge(staged.into_iter().collect::<Result<Vec<_>, RunError>>()?)
 }
 
-/// Joins files already read (e.g. old versions from git) into one model, like [`load_model`].
-pub fn link(files: Vec<load::Loaded>, options: &Options) -> Result<Loaded, RunError> {
+/// Like [`load_model`], for texts already read (e.g. old versions of the files, from git).
+pub fn link(files: Vec<load::Text>, options: &Options) -> Result<Loaded, RunError> {
     let jobs = options.jobs.max(1);
-    merge(files.into_iter().enumerate().map(|(i, loaded)| stage(i as load::FileId, loaded, jobs)).collect())
+    let staged = files.into_iter().enumerate();
+    merge(staged.map(|(i, t)| stage::text(i as load::FileId, t.source, t.problem, options.limits, jobs)).collect())
 }
 
 /// Threads across files, and within each file: all cores on one big file, one per file for many.
@@ -97,23 +99,9 @@ fn split_jobs(jobs: usize, files: usize) -> (usize, usize) {
     (outer, (jobs / outer).max(1))
 }
 
-/// One file's share of the work, done on a worker thread: findings and its entities.
-struct Staged {
-    source: load::SourceFile,
-    model: Model,
-    findings: Vec<Finding>,
-}
-
-fn stage(file: load::FileId, loaded: load::Loaded, jobs: usize) -> Staged {
-    let mut model = Model::default();
-    let mut findings = Vec::new();
-    check_file(file, loaded.documents, loaded.problems, &mut model, &mut findings, jobs);
-    Staged { source: loaded.source, model, findings }
-}
-
 /// Joins the files' shares in input order (so output does not depend on thread timing), then resolves
 /// links across files.
-fn merge(staged: Vec<Staged>) -> Result<Loaded, RunError> {
+fn merge(staged: Vec<stage::Staged>) -> Result<Loaded, RunError> {
     let mut sources = SourceMap::default();
     let mut model = Model::default();
     let mut findings = Vec::new();
@@ -142,7 +130,7 @@ pub fn audit_loaded(
     let Loaded { sources, model, mut findings } = loaded;
     let lexicons = rules::lexicon::Lexicons::new(&config.competitors);
     let ctx = view_context(config, options, &lexicons);
-    findings.extend(rules::engine::run(&model, registry, config, &ctx));
+    findings.extend(rules::engine::run(&model, registry, config, &ctx, options.jobs));
     let findings = policy::apply(findings, &model, config, registry, options.as_of);
     let mut audit = Audit { sources, model, findings };
     sort_findings(&mut audit);
@@ -160,53 +148,6 @@ pub fn view_context<'a>(
         stale_after_days: config.stale_after_days,
         launch_requires: &config.launch_requires,
         lexicons,
-    }
-}
-
-/// Load-level checks of one file: YAML problems, empty documents, schema; then its entities join the model.
-fn check_file(
-    file: load::FileId,
-    documents: Vec<load::Document>,
-    problems: Vec<load::yaml::YamlProblem>,
-    model: &mut Model,
-    findings: &mut Vec<Finding>,
-    jobs: usize,
-) {
-    let had_problems = !problems.is_empty();
-    for p in problems {
-        let mut f = Finding::new("invalid-yaml", Severity::Error, file, p.span, Entity::document(), p.message);
-        f.help = p.help;
-        if let Some((span, message)) = p.related {
-            f.labels.push(Label { file, span, message });
-        }
-        findings.push(f);
-    }
-    if documents.is_empty() && !had_problems {
-        findings.push(
-            Finding::new(schema::RULE, Severity::Error, file, Span::at(0), Entity::document(), "the file is empty")
-                .with_help("a roadmap file needs at least `version: 1`"),
-        );
-    }
-    for doc in documents {
-        match &doc.root.value {
-            load::Value::Null => findings.push(
-                Finding::new(
-                    schema::RULE,
-                    Severity::Error,
-                    file,
-                    doc.root.span,
-                    Entity::document(),
-                    "the document is empty",
-                )
-                .with_help("a roadmap document needs at least `version: 1`"),
-            ),
-            _ => {
-                findings.extend(schema::Schema::roadmap().check(&doc.root, file, "roadmap file", jobs));
-                if doc.root.as_map().is_some() {
-                    model.add_document(file, &doc.root);
-                }
-            }
-        }
     }
 }
 

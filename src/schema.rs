@@ -93,53 +93,87 @@ impl Schema {
     /// Validates one document. `what` names the file kind in messages ("roadmap file", "config file").
     /// `jobs` threads may validate the elements of big lists in parallel.
     pub fn check(&self, root: &Node, file: FileId, what: &str, jobs: usize) -> Vec<Finding> {
-        let mut findings = Vec::new();
-        match (&self.split, root.as_map()) {
+        let mut findings = match (&self.split, root.as_map()) {
             (Some(split), Some(_)) => {
-                // The shell has no `items` for the split lists, so it never walks their elements.
-                for err in split.shell.iter_errors(root) {
-                    let ptr = err.instance_path().as_str().to_owned();
-                    self.describe(root, file, what, &ptr, err.kind(), &mut findings);
-                }
-                for (key, validator) in &split.lists {
+                let mut out = self.check_top(root, file, what);
+                for (key, _) in &split.lists {
                     let Some(elements) = root.get(key).and_then(Node::as_seq) else { continue };
-                    let per_element = crate::parallel::map(elements, jobs, |i, n| {
-                        if validator.is_valid(n) {
-                            return Vec::new();
-                        }
-                        let mut out = Vec::new();
-                        for err in validator.iter_errors(n) {
-                            let ptr = format!("/{key}/{i}{}", err.instance_path().as_str());
-                            self.describe(root, file, what, &ptr, err.kind(), &mut out);
-                        }
-                        out
-                    });
-                    findings.extend(per_element.into_iter().flatten());
+                    let per_element =
+                        crate::parallel::map(elements, jobs, |i, n| self.check_element(key, i, n, file, what));
+                    out.extend(per_element.into_iter().flatten());
                 }
+                out
             }
             _ => {
+                let mut out = Vec::new();
                 for err in self.validator.iter_errors(root) {
-                    let ptr = err.instance_path().as_str().to_owned();
-                    self.describe(root, file, what, &ptr, err.kind(), &mut findings);
+                    let at = At { node: root, prefix: None };
+                    self.describe(at, file, what, err.instance_path().as_str(), err.kind(), &mut out);
                 }
+                out
             }
-        }
-        findings.sort_by_key(|f| (f.span.start, f.message.clone()));
-        findings.dedup_by(|a, b| a.span == b.span && a.message == b.message);
+        };
+        sort_dedup(&mut findings);
         findings
     }
 
+    /// The names of the top-level lists validated element by element (for streaming: see
+    /// `load::yaml::parse_streaming`).
+    pub fn element_lists(&self) -> Vec<&str> {
+        self.split.as_ref().map_or(Vec::new(), |s| s.lists.iter().map(|(k, _)| k.as_str()).collect())
+    }
+
+    /// Validates a document's top level, without the elements of its element lists.
+    pub fn check_top(&self, root: &Node, file: FileId, what: &str) -> Vec<Finding> {
+        let mut out = Vec::new();
+        let validator = self.split.as_ref().map_or(&self.validator, |s| &s.shell);
+        // The shell has no `items` for the element lists, so it never walks their elements.
+        for err in validator.iter_errors(root) {
+            let at = At { node: root, prefix: None };
+            self.describe(at, file, what, err.instance_path().as_str(), err.kind(), &mut out);
+        }
+        sort_dedup(&mut out);
+        out
+    }
+
+    /// Validates element `index` of the top-level list `list`.
+    pub fn check_element(&self, list: &str, index: usize, node: &Node, file: FileId, what: &str) -> Vec<Finding> {
+        let Some(validator) = self.split.as_ref().and_then(|s| s.lists.iter().find(|(k, _)| k == list)).map(|(_, v)| v)
+        else {
+            return Vec::new();
+        };
+        if validator.is_valid(node) {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for err in validator.iter_errors(node) {
+            let at = At { node, prefix: Some((list, index)) };
+            self.describe(at, file, what, err.instance_path().as_str(), err.kind(), &mut out);
+        }
+        sort_dedup(&mut out);
+        out
+    }
+
+    /// Words one validation error. `rel` is the error's pointer relative to `at.node`.
     fn describe(
         &self,
-        root: &Node,
+        at: At<'_>,
         file: FileId,
         what: &str,
-        ptr: &str,
+        rel: &str,
         kind: &ValidationErrorKind,
         out: &mut Vec<Finding>,
     ) {
-        let ctx = Context::of(root, ptr, what);
-        let located = root.locate(ptr);
+        let full;
+        let ptr = match at.prefix {
+            Some((list, i)) => {
+                full = format!("/{}/{i}{rel}", escape_pointer(list));
+                full.as_str()
+            }
+            None => rel,
+        };
+        let ctx = Context::of(at, ptr, what);
+        let located = at.node.locate(rel);
         let node = located.map(|l| l.node);
         // The value's span; an empty value (`status:`) has an empty span, so use its key instead.
         let value_span = match located {
@@ -159,8 +193,8 @@ impl Schema {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 let allowed = self.allowed_keys(ptr);
                 for key in unexpected {
-                    let key_ptr = format!("{ptr}/{}", escape_pointer(key));
-                    let span = root.locate(&key_ptr).and_then(|l| l.key_span).unwrap_or(value_span);
+                    let key_ptr = format!("{rel}/{}", escape_pointer(key));
+                    let span = at.node.locate(&key_ptr).and_then(|l| l.key_span).unwrap_or(value_span);
                     let mut message = format!("unknown key `{key}` in {}", ctx.owner);
                     if let Some(s) = did_you_mean(key, allowed.iter().map(String::as_str)) {
                         message.push_str(&format!("; did you mean `{s}`?"));
@@ -303,6 +337,19 @@ impl Schema {
     }
 }
 
+/// The node a validator ran on, and where it sits in its document (`("items", 3)` for `/items/3`).
+#[derive(Clone, Copy)]
+struct At<'n> {
+    node: &'n Node,
+    prefix: Option<(&'n str, usize)>,
+}
+
+/// In file order; one finding per node and message (a value can break the same rule twice via `$ref`s).
+fn sort_dedup(findings: &mut Vec<Finding>) {
+    findings.sort_by(|a, b| (a.span.start, &a.message).cmp(&(b.span.start, &b.message)));
+    findings.dedup_by(|a, b| a.span == b.span && a.message == b.message);
+}
+
 /// What a path is about, in words: the entity that owns it and the field.
 struct Context {
     entity: Entity,
@@ -313,7 +360,8 @@ struct Context {
 }
 
 impl Context {
-    fn of(root: &Node, ptr: &str, what: &str) -> Context {
+    /// `ptr` is the full pointer in the document; `at` the node errors were found under.
+    fn of(at: At<'_>, ptr: &str, what: &str) -> Context {
         let segs: Vec<String> = ptr.split('/').skip(1).map(|s| unescape_pointer(s).into_owned()).collect();
         let mut ctx = Context { entity: Entity::document(), owner: format!("the {what}"), rest: segs.clone() };
         let kind = |c: &str| match c {
@@ -325,7 +373,10 @@ impl Context {
         };
         let (Some(coll), Some(idx)) = (segs.first(), segs.get(1)) else { return ctx };
         let (Some(k), Ok(i)) = (kind(coll), idx.parse::<usize>()) else { return ctx };
-        let entity_node = root.get(coll).and_then(Node::as_seq).and_then(|s| s.get(i));
+        let entity_node = match at.prefix {
+            Some(_) => Some(at.node),
+            None => at.node.get(coll).and_then(Node::as_seq).and_then(|s| s.get(i)),
+        };
         let id = entity_node.and_then(|n| n.get("id")).and_then(Node::as_str).filter(|s| !s.is_empty());
         let label = match id {
             Some(id) => format!("{} {id}", k.noun()),

@@ -158,16 +158,22 @@ pub struct Loaded {
     pub problems: Vec<yaml::YamlProblem>,
 }
 
+/// A file's text, or why it cannot be read as YAML text at all (size, encoding): then `source` holds what
+/// could be decoded, for the snippet.
+pub struct Text {
+    pub source: SourceFile,
+    pub problem: Option<yaml::YamlProblem>,
+}
+
 /// Default cap on one file's size; a roadmap is kilobytes, so this only stops accidents.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 256 << 20;
 
-/// Reads and parses one file. An unreadable file is a run error (exit 2); everything about its content
-/// (size, encoding, syntax) is a finding on that file.
-pub fn load_file(input: &Input, limits: Limits, max_size: u64) -> Result<Loaded, RunError> {
+/// Reads one file's text. An unreadable file is a run error (exit 2); a file too big, or not UTF-8, is a
+/// problem reported on that file.
+pub fn read(input: &Input, max_size: u64) -> Result<Text, RunError> {
     let unreadable = |e: std::io::Error| RunError::msg(format!("cannot read `{}`: {e}", input.display));
     let meta = std::fs::metadata(&input.path).map_err(unreadable)?;
     if meta.len() > max_size {
-        let source = SourceFile::new(input.display.clone(), "");
         let problem = yaml::YamlProblem {
             span: Span::at(0),
             message: format!(
@@ -177,33 +183,51 @@ pub fn load_file(input: &Input, limits: Limits, max_size: u64) -> Result<Loaded,
             help: Some("raise the limit with `--max-file-size BYTES` if this file really is a roadmap".into()),
             related: None,
         };
-        return Ok(Loaded { source, documents: Vec::new(), problems: vec![problem] });
+        return Ok(Text { source: SourceFile::new(input.display.clone(), ""), problem: Some(problem) });
     }
     let bytes = std::fs::read(&input.path).map_err(unreadable)?;
-    Ok(load_bytes(input.display.clone(), bytes, limits))
+    Ok(decode(input.display.clone(), bytes))
 }
 
-/// Parses bytes already in memory (also used for config and rule files).
-pub fn load_bytes(display: String, bytes: Vec<u8>, limits: Limits) -> Loaded {
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
+/// Decodes bytes as UTF-8 (reporting the offset of the first bad byte), without a leading byte-order mark.
+pub fn decode(display: String, bytes: Vec<u8>) -> Text {
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                text.drain(..'\u{feff}'.len_utf8());
+            }
+            Text { source: SourceFile::new(display, text), problem: None }
+        }
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            let source = SourceFile::new(display, lossy);
             let problem = yaml::YamlProblem {
                 span: Span::new(at, at + 1),
                 message: format!("file is not valid UTF-8: invalid byte at offset {at}"),
                 help: Some("save the file as UTF-8 (YAML files must be Unicode)".into()),
                 related: None,
             };
-            return Loaded { source, documents: Vec::new(), problems: vec![problem] };
+            Text { source: SourceFile::new(display, lossy), problem: Some(problem) }
         }
-    };
-    let text = match text.strip_prefix('\u{feff}') {
-        Some(rest) => rest.to_owned(),
-        None => text,
-    };
-    let parsed = yaml::parse(&text, limits);
-    Loaded { source: SourceFile::new(display, text), documents: parsed.documents, problems: parsed.problems }
+    }
+}
+
+/// Reads and parses one file whole (for small files: config, rules; audits stream, see `stage`).
+pub fn load_file(input: &Input, limits: Limits, max_size: u64) -> Result<Loaded, RunError> {
+    Ok(parse_text(read(input, max_size)?, limits))
+}
+
+/// Parses bytes already in memory (config and rule files, tests).
+pub fn load_bytes(display: String, bytes: Vec<u8>, limits: Limits) -> Loaded {
+    parse_text(decode(display, bytes), limits)
+}
+
+fn parse_text(text: Text, limits: Limits) -> Loaded {
+    match text.problem {
+        Some(p) => Loaded { source: text.source, documents: Vec::new(), problems: vec![p] },
+        None => {
+            let parsed = yaml::parse(&text.source.text, limits);
+            Loaded { source: text.source, documents: parsed.documents, problems: parsed.problems }
+        }
+    }
 }

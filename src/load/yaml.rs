@@ -204,17 +204,38 @@ pub struct Parsed {
 }
 
 /// Parses YAML text into documents.
+pub fn parse(text: &str, limits: Limits) -> Parsed {
+    parse_streaming(text, limits, &[], &mut |_| {})
+}
+
+/// What [`parse_streaming`] hands over while it parses.
+#[derive(Debug)]
+pub enum Streamed {
+    /// An element of a streamed top-level list: `lists[list]` of document `doc`, at `index`.
+    Element { doc: usize, list: usize, index: usize, node: Node },
+    /// Parsing starts over (see [`parse`] on tabs): forget every element received so far.
+    Restart,
+}
+
+/// Parses YAML text, handing each element of the top-level lists named in `lists` (a roadmap's `items`,
+/// `problems` …) to `sink` as soon as it is complete, instead of keeping it in the tree (the list stays in
+/// the tree, empty). So a big file is never held whole in memory, and its elements can be checked while
+/// the rest is still being parsed. Elements of a document that ends in a fatal error are handed over too:
+/// the caller drops those with `doc >= documents.len()`.
 ///
 /// `key:<tab>value` is valid YAML that saphyr-parser rejects; on that exact error we replace the separating
 /// tab(s) with spaces (same byte length, so spans are unchanged and no scalar content changes) and parse
 /// again. The retries are bounded so the total work stays linear in practice.
-pub fn parse(text: &str, limits: Limits) -> Parsed {
+pub fn parse_streaming(text: &str, limits: Limits, lists: &[&str], sink: &mut dyn FnMut(Streamed)) -> Parsed {
     let mut patched: Option<String> = None;
     let budget_bytes: usize = 64 << 20;
     let mut reparsed = 0usize;
     loop {
         let src = patched.as_deref().unwrap_or(text);
-        match Builder::new(src, limits).run() {
+        if reparsed > 0 {
+            sink(Streamed::Restart);
+        }
+        match Builder::new(src, limits, lists, &mut *sink).run() {
             Err(TabAfterColon(at)) if reparsed + src.len() <= budget_bytes => {
                 reparsed += src.len();
                 let s = patched.get_or_insert_with(|| text.to_owned());
@@ -227,10 +248,14 @@ pub fn parse(text: &str, limits: Limits) -> Parsed {
                 }
                 if i == at {
                     // Nothing to patch: report the parser's error as it is.
-                    return Builder::new(text, limits).run_without_retry();
+                    sink(Streamed::Restart);
+                    return Builder::new(text, limits, lists, &mut *sink).run_without_retry();
                 }
             }
-            Err(TabAfterColon(_)) => return Builder::new(text, limits).run_without_retry(),
+            Err(TabAfterColon(_)) => {
+                sink(Streamed::Restart);
+                return Builder::new(text, limits, lists, &mut *sink).run_without_retry();
+            }
             Ok(parsed) => return parsed,
         }
     }
@@ -271,8 +296,19 @@ impl<'a> ByteCursor<'a> {
 }
 
 enum Frame {
-    Seq { start: usize, anchor: usize, items: Vec<Node> },
-    Map { start: usize, anchor: usize, map: MapBuilder },
+    /// `streamed`: the index in `lists` when this is a streamed top-level list; `count` its elements so far.
+    Seq {
+        start: usize,
+        anchor: usize,
+        items: Vec<Node>,
+        streamed: Option<usize>,
+        count: usize,
+    },
+    Map {
+        start: usize,
+        anchor: usize,
+        map: MapBuilder,
+    },
 }
 
 #[derive(Default)]
@@ -295,9 +331,11 @@ impl MapBuilder {
     }
 }
 
-struct Builder<'a> {
+struct Builder<'a, 's> {
     text: &'a str,
     limits: Limits,
+    lists: &'a [&'a str],
+    sink: &'s mut dyn FnMut(Streamed),
     cursor: ByteCursor<'a>,
     stack: Vec<Frame>,
     anchors: HashMap<usize, (Node, usize)>,
@@ -307,11 +345,13 @@ struct Builder<'a> {
     out: Parsed,
 }
 
-impl<'a> Builder<'a> {
-    fn new(text: &'a str, limits: Limits) -> Self {
+impl<'a, 's> Builder<'a, 's> {
+    fn new(text: &'a str, limits: Limits, lists: &'a [&'a str], sink: &'s mut dyn FnMut(Streamed)) -> Self {
         Builder {
             text,
             limits,
+            lists,
+            sink,
             cursor: ByteCursor::new(text),
             stack: Vec::new(),
             anchors: HashMap::new(),
@@ -406,7 +446,14 @@ impl<'a> Builder<'a> {
                         return Err(self.fatal(Span::at(start), msg, help));
                     }
                     let frame = if matches!(ev, Event::SequenceStart(..)) {
-                        Frame::Seq { start, anchor, items: Vec::new() }
+                        // A list right under the root, as the value of a streamed key?
+                        let streamed = match self.stack.as_slice() {
+                            [Frame::Map { map, .. }] => {
+                                map.pending_key.as_ref().and_then(|(k, _)| self.lists.iter().position(|l| **l == **k))
+                            }
+                            _ => None,
+                        };
+                        Frame::Seq { start, anchor, items: Vec::new(), streamed, count: 0 }
                     } else {
                         Frame::Map { start, anchor, map: MapBuilder::default() }
                     };
@@ -424,7 +471,7 @@ impl<'a> Builder<'a> {
                         }
                     };
                     let (node, anchor) = match self.stack.pop() {
-                        Some(Frame::Seq { start: s, anchor, items }) => {
+                        Some(Frame::Seq { start: s, anchor, items, .. }) => {
                             let e = close(s, items.last().map(|n| n.span));
                             (Node { span: Span::new(s, e), value: Value::Seq(items) }, anchor)
                         }
@@ -494,8 +541,13 @@ impl<'a> Builder<'a> {
     }
 
     fn push_node(&mut self, node: Node) {
+        let doc = self.out.documents.len();
         match self.stack.last_mut() {
             None => self.root = Some(node),
+            Some(Frame::Seq { streamed: Some(list), count, .. }) => {
+                (self.sink)(Streamed::Element { doc, list: *list, index: *count, node });
+                *count += 1;
+            }
             Some(Frame::Seq { items, .. }) => items.push(node),
             Some(Frame::Map { map, .. }) => match map.pending_key.take() {
                 Some((key, key_span)) => {
@@ -727,6 +779,37 @@ mod tests {
         let p = parse(&s, Limits::default());
         assert!(p.fatal);
         assert!(p.problems[0].message.contains("nesting"));
+    }
+
+    #[test]
+    fn streaming_hands_over_list_elements_and_keeps_the_rest() {
+        let text = "version: 1\nitems:\n  - id: A\n  - id: B\nproblems: [{id: P}]\nnested:\n  items: [x]\n";
+        let mut got = Vec::new();
+        let p = parse_streaming(text, Limits::default(), &["problems", "items"], &mut |s| match s {
+            Streamed::Element { doc, list, index, node } => {
+                got.push((doc, list, index, node.get("id").and_then(Node::as_str).map(str::to_owned)))
+            }
+            Streamed::Restart => got.clear(),
+        });
+        assert_eq!(got, vec![(0, 1, 0, Some("A".into())), (0, 1, 1, Some("B".into())), (0, 0, 0, Some("P".into()))]);
+        let root = &p.documents[0].root;
+        assert_eq!(root.get("items").unwrap().as_seq().unwrap().len(), 0, "streamed elements are not kept");
+        assert_eq!(
+            root.get("nested").unwrap().get("items").unwrap().as_seq().unwrap().len(),
+            1,
+            "only top-level lists stream"
+        );
+    }
+
+    #[test]
+    fn streaming_restarts_on_the_tab_retry() {
+        let text = "items:\n  - id: A\nx:\tvalue\n";
+        let mut got = Vec::new();
+        parse_streaming(text, Limits::default(), &["items"], &mut |s| match s {
+            Streamed::Element { index, .. } => got.push(index),
+            Streamed::Restart => got.clear(),
+        });
+        assert_eq!(got, vec![0], "the element before the retry is not handed over twice");
     }
 
     #[test]

@@ -22,15 +22,16 @@ pub struct Meta {
     pub span: Span,
     /// The `id` value (where whole-entity findings point).
     pub id_span: Span,
-    /// Top-level keys present on the entity, with their key spans (for findings about one field).
-    pub keys: Vec<(Box<str>, Span)>,
+    /// The format's keys present on the entity, with their key spans (for findings about one field).
+    /// Extension (`x-`) and unknown keys are not kept.
+    pub keys: Vec<(&'static str, Span)>,
     pub waivers: Vec<Waiver>,
 }
 
 impl Meta {
     /// The span of a key on this entity, if it is written.
     pub fn key_span(&self, key: &str) -> Option<Span> {
-        self.keys.iter().find(|(k, _)| &**k == key).map(|(_, s)| *s)
+        self.keys.iter().find(|(k, _)| *k == key).map(|(_, s)| *s)
     }
 }
 
@@ -270,6 +271,45 @@ pub struct Model {
     pub items: Vec<Item>,
 }
 
+/// The top-level lists whose elements are entities.
+pub const ENTITY_LISTS: [(&str, EntityKind); 4] = [
+    ("objectives", EntityKind::Objective),
+    ("kpis", EntityKind::Kpi),
+    ("problems", EntityKind::Problem),
+    ("items", EntityKind::Item),
+];
+
+/// Every key of an entity in format v1: `Meta::keys` stores these names, not copies of them.
+const ENTITY_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "owner",
+    "description",
+    "name",
+    "objective",
+    "problems",
+    "baseline",
+    "target",
+    "unit",
+    "waivers",
+    "statement",
+    "segment",
+    "evidence",
+    "type",
+    "status",
+    "when",
+    "objectives",
+    "kpis",
+    "drivers",
+    "rationale",
+    "hypothesis",
+    "validation",
+    "dependencies",
+    "customer_facing",
+    "launch",
+    "commitments",
+];
+
 /// A reference to an entity of the model: its kind and index in that kind's list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct EntityIdx {
@@ -281,57 +321,66 @@ impl Model {
     /// Adds the entities of one document. Entities without a string `id` are skipped: the schema reports
     /// them, and without an id nothing can refer to them.
     pub fn add_document(&mut self, file: FileId, root: &Node) {
-        let doc = self.documents.len() as u32;
+        let doc = self.add_doc_info(file, root);
+        for (list, _) in ENTITY_LISTS {
+            for (i, n) in seq(root.get(list)) {
+                self.add_entity(file, doc, list, i, n);
+            }
+        }
+    }
+
+    /// Records a document (every document, so that document indices match the file's); returns its index.
+    pub fn add_doc_info(&mut self, file: FileId, root: &Node) -> u32 {
         self.documents.push(DocInfo { file, product: text(root.get("product")), owner: text(root.get("owner")) });
-        for (i, n) in seq(root.get("objectives")) {
-            if let Some(meta) = meta(file, doc, "objectives", i, n) {
-                self.objectives.push(Objective {
-                    id: id_of(n),
-                    title: text(n.get("title")),
-                    owner: text(n.get("owner")),
-                    meta,
-                });
-            }
-        }
-        for (i, n) in seq(root.get("kpis")) {
-            if let Some(meta) = meta(file, doc, "kpis", i, n) {
-                self.kpis.push(Kpi {
-                    id: id_of(n),
-                    name: text(n.get("name")),
-                    objective: n.get("objective").and_then(reference),
-                    problems: refs(n.get("problems")),
-                    has_baseline: present(n.get("baseline")),
-                    has_target: present(n.get("target")),
-                    owner: text(n.get("owner")),
-                    unit: text(n.get("unit")),
-                    meta,
-                });
-            }
-        }
-        for (i, n) in seq(root.get("problems")) {
-            if let Some(meta) = meta(file, doc, "problems", i, n) {
-                let evidence = seq(n.get("evidence"))
+        (self.documents.len() - 1) as u32
+    }
+
+    /// Adds element `index` of the top-level list `list` (one of [`ENTITY_LISTS`]) of document `doc`.
+    pub fn add_entity(&mut self, file: FileId, doc: u32, list: &str, index: usize, n: &Node) {
+        let Some(meta) = meta(file, doc, list, index, n) else { return };
+        match list {
+            "objectives" => self.objectives.push(Objective {
+                id: id_of(n),
+                title: text(n.get("title")),
+                owner: text(n.get("owner")),
+                meta,
+            }),
+            "kpis" => self.kpis.push(Kpi {
+                id: id_of(n),
+                name: text(n.get("name")),
+                objective: n.get("objective").and_then(reference),
+                problems: refs(n.get("problems")),
+                has_baseline: present(n.get("baseline")),
+                has_target: present(n.get("target")),
+                owner: text(n.get("owner")),
+                unit: text(n.get("unit")),
+                meta,
+            }),
+            "problems" => self.problems.push(Problem {
+                id: id_of(n),
+                statement: text(n.get("statement")),
+                segment: text(n.get("segment")),
+                evidence: seq(n.get("evidence"))
                     .map(|(_, e)| Evidence {
                         kind: e.get("kind").and_then(Node::as_str).and_then(EvidenceKind::parse),
                         summary: text(e.get("summary")),
                         date: date(e.get("date")),
                         span: e.span,
                     })
-                    .collect();
-                self.problems.push(Problem {
-                    id: id_of(n),
-                    statement: text(n.get("statement")),
-                    segment: text(n.get("segment")),
-                    evidence,
-                    meta,
-                });
-            }
+                    .collect(),
+                meta,
+            }),
+            "items" => self.items.push(item(n, meta)),
+            _ => {}
         }
-        for (i, n) in seq(root.get("items")) {
-            if let Some(meta) = meta(file, doc, "items", i, n) {
-                self.items.push(item(n, meta));
-            }
-        }
+    }
+
+    /// Drops the entities of documents `n` and later (a document cut short by a fatal YAML error).
+    pub fn retain_documents_below(&mut self, n: u32) {
+        self.objectives.retain(|e| e.meta.doc < n);
+        self.kpis.retain(|e| e.meta.doc < n);
+        self.problems.retain(|e| e.meta.doc < n);
+        self.items.retain(|e| e.meta.doc < n);
     }
 
     /// Appends another model (of later files), keeping document indices consistent.
@@ -500,7 +549,10 @@ fn meta(file: FileId, doc: u32, coll: &str, index: usize, n: &Node) -> Option<Me
         pointer: format!("/{coll}/{index}"),
         span: n.span,
         id_span: id.span,
-        keys: entries.iter().map(|e| (e.key.clone(), e.key_span)).collect(),
+        keys: entries
+            .iter()
+            .filter_map(|e| ENTITY_KEYS.iter().find(|k| **k == &*e.key).map(|k| (*k, e.key_span)))
+            .collect(),
         waivers,
     })
 }

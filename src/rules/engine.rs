@@ -39,8 +39,8 @@ pub fn compile(rule: &RuleMeta) -> Result<Option<Arc<Compiled>>, (&'static str, 
     Ok(Some(Arc::new(Compiled { condition, each })))
 }
 
-/// Runs every enabled data rule over the model.
-pub fn run(model: &Model, registry: &Registry, config: &Config, ctx: &ViewContext<'_>) -> Vec<Finding> {
+/// Runs every enabled data rule over the model, on `jobs` threads (entities are independent).
+pub fn run(model: &Model, registry: &Registry, config: &Config, ctx: &ViewContext<'_>, jobs: usize) -> Vec<Finding> {
     let rules: Vec<(&RuleMeta, &Compiled)> = registry
         .iter()
         .filter(|r| config.level_of(&r.id, r.severity).is_some())
@@ -51,30 +51,51 @@ pub fn run(model: &Model, registry: &Registry, config: &Config, ctx: &ViewContex
         (of_kind("item"), of_kind("kpi"), of_kind("problem"), of_kind("objective"));
     let links = BackLinks::of(model);
     let mut out = Vec::new();
-    if !items.is_empty() {
-        for it in &model.items {
-            let v = view::item(model, &links, ctx, it);
-            evaluate(&items, &v, EntityKind::Item, &it.id, &it.meta, &mut out);
+    // Each kind's entities in parallel; findings come back in model order.
+    fn each<T: Sync>(
+        list: &[T],
+        rules: &[(&RuleMeta, &Compiled)],
+        jobs: usize,
+        out: &mut Vec<Finding>,
+        view_of: impl Fn(usize, &T) -> (View, &str, &Meta) + Sync,
+        kind: EntityKind,
+    ) {
+        if rules.is_empty() {
+            return;
         }
+        let found = crate::parallel::map(list, jobs, |i, e| {
+            let (v, id, meta) = view_of(i, e);
+            let mut found = Vec::new();
+            evaluate(rules, &v, kind, id, meta, &mut found);
+            found
+        });
+        out.extend(found.into_iter().flatten());
     }
-    if !kpis.is_empty() {
-        for (i, k) in model.kpis.iter().enumerate() {
-            let v = view::kpi(&links, i, k);
-            evaluate(&kpis, &v, EntityKind::Kpi, &k.id, &k.meta, &mut out);
-        }
-    }
-    if !problems.is_empty() {
-        for (i, p) in model.problems.iter().enumerate() {
-            let v = view::problem(&links, ctx, i, p);
-            evaluate(&problems, &v, EntityKind::Problem, &p.id, &p.meta, &mut out);
-        }
-    }
-    if !objectives.is_empty() {
-        for (i, o) in model.objectives.iter().enumerate() {
-            let v = view::objective(&links, i, o);
-            evaluate(&objectives, &v, EntityKind::Objective, &o.id, &o.meta, &mut out);
-        }
-    }
+    each(
+        &model.objectives,
+        &objectives,
+        jobs,
+        &mut out,
+        |i, o| (view::objective(&links, i, o), &o.id, &o.meta),
+        EntityKind::Objective,
+    );
+    each(&model.kpis, &kpis, jobs, &mut out, |i, k| (view::kpi(&links, i, k), &k.id, &k.meta), EntityKind::Kpi);
+    each(
+        &model.problems,
+        &problems,
+        jobs,
+        &mut out,
+        |i, p| (view::problem(&links, ctx, i, p), &p.id, &p.meta),
+        EntityKind::Problem,
+    );
+    each(
+        &model.items,
+        &items,
+        jobs,
+        &mut out,
+        |_, it| (view::item(model, &links, ctx, it), &it.id, &it.meta),
+        EntityKind::Item,
+    );
     out
 }
 

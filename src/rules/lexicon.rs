@@ -30,7 +30,19 @@ type Phrase = Vec<Tok>;
 /// All signals with their phrases.
 #[derive(Clone, Debug, Default)]
 pub struct Lexicons {
-    signals: Vec<(String, Vec<Phrase>)>,
+    signals: Vec<Signal>,
+}
+
+/// One signal's phrases, indexed by their first word so that a text is matched in time proportional to its
+/// length, not to its length times the number of phrases.
+#[derive(Clone, Debug, Default)]
+struct Signal {
+    name: String,
+    phrases: Vec<Phrase>,
+    /// Phrases starting with an exact word, by that word.
+    by_first_word: std::collections::HashMap<String, Vec<usize>>,
+    /// Phrases starting with a prefix or a gap: tried at every position.
+    others: Vec<usize>,
 }
 
 impl Lexicons {
@@ -53,10 +65,10 @@ impl Lexicons {
     }
 
     fn add<'a>(&mut self, signal: &str, phrases: impl Iterator<Item = &'a str>) {
-        let idx = match self.signals.iter().position(|(s, _)| s == signal) {
+        let idx = match self.signals.iter().position(|s| s.name == signal) {
             Some(i) => i,
             None => {
-                self.signals.push((signal.to_owned(), Vec::new()));
+                self.signals.push(Signal { name: signal.to_owned(), ..Signal::default() });
                 self.signals.len() - 1
             }
         };
@@ -82,17 +94,41 @@ impl Lexicons {
                 })
                 .collect();
             if toks.iter().any(|t| !matches!(t, Tok::Gap)) {
-                self.signals[idx].1.push(toks);
+                let sig = &mut self.signals[idx];
+                let n = sig.phrases.len();
+                match toks.first() {
+                    Some(Tok::Word(w)) => sig.by_first_word.entry(w.clone()).or_default().push(n),
+                    _ => sig.others.push(n),
+                }
+                sig.phrases.push(toks);
             }
         }
     }
 
-    /// For every signal: the words of `text` matched by its first matching phrase, if any.
+    /// For every signal: the words of `text` matched by its first matching phrase (in lexicon order, at
+    /// its leftmost match), if any.
     pub fn signals<'a>(&'a self, text: &str) -> impl Iterator<Item = (&'a str, Option<String>)> + 'a {
         let ws = words(text);
-        self.signals.iter().map(move |(name, phrases)| {
-            let hit = phrases.iter().find_map(|p| find(p, &ws));
-            (name.as_str(), hit.map(|(s, e)| ws[s..e].join(" ")))
+        self.signals.iter().map(move |sig| {
+            // (phrase index, start, end) of the best match so far.
+            let mut best: Option<(usize, usize, usize)> = None;
+            let mut consider = |p: usize, start: usize| {
+                if best.is_some_and(|(b, _, _)| b <= p) {
+                    return;
+                }
+                if let Some(end) = matches_at(&sig.phrases[p], &ws, start) {
+                    best = Some((p, start, end));
+                }
+            };
+            for (start, w) in ws.iter().enumerate() {
+                for &p in sig.by_first_word.get(w).map(Vec::as_slice).unwrap_or(&[]) {
+                    consider(p, start);
+                }
+                for &p in &sig.others {
+                    consider(p, start);
+                }
+            }
+            (sig.name.as_str(), best.map(|(_, s, e)| ws[s..e].join(" ")))
         })
     }
 }
@@ -103,11 +139,6 @@ fn words(text: &str) -> Vec<String> {
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
         .collect()
-}
-
-/// The first match of a phrase in the words: (start, end) word indices.
-fn find(toks: &[Tok], ws: &[String]) -> Option<(usize, usize)> {
-    (0..ws.len()).find_map(|start| matches_at(toks, ws, start).map(|end| (start, end)))
 }
 
 fn matches_at(toks: &[Tok], ws: &[String], i: usize) -> Option<usize> {
