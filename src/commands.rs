@@ -86,13 +86,14 @@ pub fn view(args: &AuditArgs, out: &mut dyn Write) -> Result<u8, RunError> {
     let loaded = crate::load_model(&inputs, &options)?;
     let lexicons = crate::rules::lexicon::Lexicons::new(&config.competitors);
     let ctx = crate::view_context(&config, &options, &lexicons);
-    let views: Vec<serde_json::Value> = crate::rules::view::all(&loaded.model, &ctx)
+    let links = crate::rules::view::BackLinks::of(&loaded.model);
+    let views: Vec<serde_json::Value> = crate::rules::view::all(&loaded.model, &links, &ctx)
         .into_iter()
         .map(|(e, v)| {
             let (_, meta) = loaded.model.meta(e);
             let file = loaded.sources.get(meta.file);
             let at = file.line_col(meta.id_span.start);
-            serde_json::json!({"entity": e.kind, "file": file.path, "line": at.line, "view": v.json})
+            serde_json::json!({"entity": e.kind, "file": file.path, "line": at.line, "view": v.to_json()})
         })
         .collect();
     serde_json::to_writer_pretty(&mut *out, &views).map_err(|e| io_error(e.into()))?;

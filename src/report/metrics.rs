@@ -313,29 +313,21 @@ pub struct Facts {
 
 impl Facts {
     pub fn of(model: &Model, config: &Config, options: &Options) -> Facts {
-        let lexicons = Lexicons::new(&config.competitors);
+        // The same facts the rule views hold (one definition, in `rules::view`), without building views.
+        let lexicons = Lexicons::default();
         let ctx = crate::view_context(config, options, &lexicons);
         let links = view::BackLinks::of(model);
         let mut covered = Vec::with_capacity(model.items.len());
         let mut traced = Vec::with_capacity(model.items.len());
         for it in &model.items {
-            let v = view::item(model, &links, &ctx, it).json;
-            let c = v["customer_evidence"].as_bool().unwrap_or(false);
-            let via_kpi = v["kpis"]
-                .as_array()
-                .is_some_and(|ks| ks.iter().any(|k| k.get("objective").is_some_and(|o| o.is_string())));
+            let c = view::customer_evidence(&links, it);
             covered.push(c);
-            traced.push(c && via_kpi);
+            traced.push(c && view::measured_toward_objective(model, it));
         }
         let fresh = model
             .problems
             .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                let v = view::problem(&links, &ctx, i, p).json;
-                (v["evidence"].as_u64().unwrap_or(0) > 0)
-                    .then(|| v.get("newest_evidence").is_some() && !v["stale"].as_bool().unwrap_or(false))
-            })
+            .map(|p| (!p.evidence.is_empty()).then(|| view::newest_evidence(p).is_some() && !view::is_stale(&ctx, p)))
             .collect();
         Facts { covered, traced, fresh }
     }

@@ -4,15 +4,17 @@
 
 use std::sync::Arc;
 
-use jsonschema::Validator;
 use serde_json::Value as Json;
 
-use super::view::{self, BackLinks, View, ViewContext};
+use super::view::{BackLinks, Of, View, ViewContext, ViewJson, V};
 use super::{Registry, RuleMeta};
 use crate::config::Config;
 use crate::finding::{Entity, EntityKind, Finding};
 use crate::load::Span;
 use crate::model::{Meta, Model};
+
+/// Conditions read entity views directly (see `view`).
+type Validator = jsonschema::Validator<ViewJson>;
 
 /// A rule's compiled condition(s).
 pub struct Compiled {
@@ -29,7 +31,12 @@ impl std::fmt::Debug for Compiled {
 /// Compiles a rule's conditions; the error says which and why (for a diagnostic into the rule file).
 pub fn compile(rule: &RuleMeta) -> Result<Option<Arc<Compiled>>, (&'static str, String)> {
     let Some(cond) = &rule.condition else { return Ok(None) };
-    let build = |s: &Json| jsonschema::draft202012::options().should_validate_formats(true).build(s);
+    let build = |s: &Json| {
+        jsonschema::options_for::<ViewJson>()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .should_validate_formats(true)
+            .build(s)
+    };
     let condition = build(cond).map_err(|e| ("condition", e.to_string()))?;
     let each = match &rule.each_condition {
         Some(s) => Some(build(s).map_err(|e| ("each_condition", e.to_string()))?),
@@ -52,50 +59,30 @@ pub fn run(model: &Model, registry: &Registry, config: &Config, ctx: &ViewContex
     let links = BackLinks::of(model);
     let mut out = Vec::new();
     // Each kind's entities in parallel; findings come back in model order.
-    fn each<T: Sync>(
-        list: &[T],
-        rules: &[(&RuleMeta, &Compiled)],
-        jobs: usize,
-        out: &mut Vec<Finding>,
-        view_of: impl Fn(usize, &T) -> (View, &str, &Meta) + Sync,
-        kind: EntityKind,
-    ) {
-        if rules.is_empty() {
+    let of = |kind: EntityKind, i: usize| match kind {
+        EntityKind::Objective => Of::Objective(i, &model.objectives[i]),
+        EntityKind::Kpi => Of::Kpi(i, &model.kpis[i]),
+        EntityKind::Problem => Of::Problem(i, &model.problems[i]),
+        _ => Of::Item(&model.items[i]),
+    };
+    let mut each = |rules: &[(&RuleMeta, &Compiled)], n: usize, kind: EntityKind| {
+        if rules.is_empty() || n == 0 {
             return;
         }
-        let found = crate::parallel::map(list, jobs, |i, e| {
-            let (v, id, meta) = view_of(i, e);
+        let indices: Vec<usize> = (0..n).collect();
+        let found = crate::parallel::map(&indices, jobs, |_, &i| {
+            let view = View::new(model, &links, ctx, of(kind, i));
+            let (id, meta) = model.meta(crate::model::EntityIdx { kind, index: i as u32 });
             let mut found = Vec::new();
-            evaluate(rules, &v, kind, id, meta, &mut found);
+            evaluate(rules, &view, kind, id, meta, &mut found);
             found
         });
         out.extend(found.into_iter().flatten());
-    }
-    each(
-        &model.objectives,
-        &objectives,
-        jobs,
-        &mut out,
-        |i, o| (view::objective(&links, i, o), &o.id, &o.meta),
-        EntityKind::Objective,
-    );
-    each(&model.kpis, &kpis, jobs, &mut out, |i, k| (view::kpi(&links, i, k), &k.id, &k.meta), EntityKind::Kpi);
-    each(
-        &model.problems,
-        &problems,
-        jobs,
-        &mut out,
-        |i, p| (view::problem(&links, ctx, i, p), &p.id, &p.meta),
-        EntityKind::Problem,
-    );
-    each(
-        &model.items,
-        &items,
-        jobs,
-        &mut out,
-        |_, it| (view::item(model, &links, ctx, it), &it.id, &it.meta),
-        EntityKind::Item,
-    );
+    };
+    each(&objectives, model.objectives.len(), EntityKind::Objective);
+    each(&kpis, model.kpis.len(), EntityKind::Kpi);
+    each(&problems, model.problems.len(), EntityKind::Problem);
+    each(&items, model.items.len(), EntityKind::Item);
     out
 }
 
@@ -107,48 +94,57 @@ fn evaluate(
     meta: &Meta,
     out: &mut Vec<Finding>,
 ) {
+    let root = v.root();
     for (rule, c) in rules {
-        if !c.condition.is_valid(&v.json) {
+        if !c.condition.is_valid(root.clone()) {
             continue;
         }
         let entity = Entity::new(kind, id);
         match (&rule.each, &c.each) {
             (Some(list), Some(each)) => {
-                let elements = v.json.get(list).and_then(Json::as_array).map(Vec::as_slice).unwrap_or(&[]);
-                for (i, el) in elements.iter().enumerate() {
-                    if !each.is_valid(el) {
+                let Some(elements) = root.path(list).and_then(|l| l.list()) else { continue };
+                for (i, el) in elements.elements().enumerate() {
+                    if !each.is_valid(el.clone()) {
                         continue;
                     }
                     let span = v.element_span(list, i).or_else(|| meta.key_span(list)).unwrap_or(meta.id_span);
-                    let mut f = finding(rule, meta, span, entity.clone(), &v.json, Some(el));
-                    f.discriminator = Some(discriminator(el, i));
+                    let mut f = finding(rule, meta, span, entity.clone(), &root, Some(&el));
+                    f.discriminator = Some(discriminator(&el, i));
                     out.push(f);
                 }
             }
             _ => {
                 let span = rule.at.as_deref().and_then(|k| meta.key_span(k)).unwrap_or(meta.id_span);
-                out.push(finding(rule, meta, span, entity, &v.json, None));
+                out.push(finding(rule, meta, span, entity, &root, None));
             }
         }
     }
 }
 
-fn finding(rule: &RuleMeta, meta: &Meta, span: Span, entity: Entity, view: &Json, each: Option<&Json>) -> Finding {
-    let message = fill(&rule.message, view, each);
-    let help = fill(&rule.help, view, each);
+fn finding(rule: &RuleMeta, meta: &Meta, span: Span, entity: Entity, root: &V<'_>, each: Option<&V<'_>>) -> Finding {
+    let lookup = |path: &str| match path.strip_prefix("each.") {
+        Some(p) => each.and_then(|e| e.path(p)).map(|v| v.to_json()),
+        None => root.path(path).map(|v| v.to_json()),
+    };
+    let message = fill(&rule.message, &lookup);
+    let help = fill(&rule.help, &lookup);
     Finding::new(rule.id.clone(), rule.severity, meta.file, span, entity, message).with_help(help)
 }
 
 /// What tells one element's finding from another's: its `team`, `id` or `to`, else its position.
-fn discriminator(el: &Json, i: usize) -> String {
+fn discriminator(el: &V<'_>, i: usize) -> String {
     ["team", "id", "to"]
         .iter()
-        .find_map(|k| el.get(*k).and_then(Json::as_str))
-        .map_or_else(|| i.to_string(), str::to_owned)
+        .find_map(|k| match el.path(k) {
+            Some(V::Str(s)) => Some(s.into_owned()),
+            _ => None,
+        })
+        .unwrap_or_else(|| i.to_string())
 }
 
-/// Fills `{field}`, `{a.b}` and `{each.field}` from the view. Lists read as "a, b"; absent fields as "?".
-pub fn fill(template: &str, view: &Json, each: Option<&Json>) -> String {
+/// Fills `{field}`, `{a.b}` and `{each.field}` with what `lookup` finds for the path. Lists read as
+/// "a, b"; absent fields as "?".
+pub fn fill(template: &str, lookup: &dyn Fn(&str) -> Option<Json>) -> String {
     let mut out = String::with_capacity(template.len());
     let mut rest = template;
     while let Some(open) = rest.find('{') {
@@ -158,13 +154,7 @@ pub fn fill(template: &str, view: &Json, each: Option<&Json>) -> String {
             out.push_str(&rest[open..]);
             return out;
         };
-        let path = &after[..close];
-        let (root, path) = match path.strip_prefix("each.") {
-            Some(p) => (each, p),
-            None => (Some(view), path),
-        };
-        let value = root.and_then(|r| path.split('.').try_fold(r, |v, k| v.get(k)));
-        out.push_str(&display(value));
+        out.push_str(&display(lookup(&after[..close]).as_ref()));
         rest = &after[close + 1..];
     }
     out.push_str(rest);
@@ -188,8 +178,13 @@ mod tests {
     #[test]
     fn templates() {
         let v = json!({"id": "ITM-1", "launch_missing": ["support", "marketing"], "signals": {"competitor_phrase": "parity"}});
-        assert_eq!(fill("item {id} lacks {launch_missing}", &v, None), "item ITM-1 lacks support, marketing");
-        assert_eq!(fill("\"{signals.competitor_phrase}\" {nope}", &v, None), "\"parity\" ?");
-        assert_eq!(fill("depends on {each.team}", &v, Some(&json!({"team": "Risk"}))), "depends on Risk");
+        let e = json!({"team": "Risk"});
+        let lookup = |path: &str| match path.strip_prefix("each.") {
+            Some(p) => e.get(p).cloned(),
+            None => path.split('.').try_fold(&v, |x, k| x.get(k)).cloned(),
+        };
+        assert_eq!(fill("item {id} lacks {launch_missing}", &lookup), "item ITM-1 lacks support, marketing");
+        assert_eq!(fill("\"{signals.competitor_phrase}\" {nope}", &lookup), "\"parity\" ?");
+        assert_eq!(fill("depends on {each.team}", &lookup), "depends on Risk");
     }
 }

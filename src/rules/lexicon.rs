@@ -105,8 +105,18 @@ impl Lexicons {
         }
     }
 
-    /// For every signal: the words of `text` matched by its first matching phrase (in lexicon order, at
-    /// its leftmost match), if any.
+    /// The signal names, in order.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.signals.iter().map(|s| s.name.as_str())
+    }
+
+    /// For every signal (in [`Lexicons::names`] order): the words of `text` matched by its first matching
+    /// phrase (in lexicon order, at its leftmost match), if any.
+    pub fn matches(&self, text: &str) -> Vec<Option<String>> {
+        self.signals(text).map(|(_, m)| m).collect()
+    }
+
+    /// For every signal: its name and [`Lexicons::matches`].
     pub fn signals<'a>(&'a self, text: &str) -> impl Iterator<Item = (&'a str, Option<String>)> + 'a {
         let ws = words(text);
         self.signals.iter().map(move |sig| {

@@ -1,13 +1,25 @@
-//! Entity views: the JSON object a rule's condition is matched against, derived from the resolved model
-//! (links followed, evidence classified, dates measured against the audit date, prose signals found).
-//! The fields are documented in `docs/writing-rules.md`; this is the single place that computes them.
+//! Entity views: what a rule's condition is matched against, derived from the resolved model (links
+//! followed, evidence classified, dates measured against the audit date, prose signals found). The fields
+//! are documented in `docs/writing-rules.md`; this is the single place that defines them.
+//!
+//! A view is lazy: it implements the `jsonschema` crate's JSON interface over the model, so a condition
+//! computes only the fields it reads, and nothing is copied or allocated per field. `to_json` gives the
+//! same view as a JSON value (for `roadmap-audit view` and message templates).
 
-use serde_json::{json, Map, Value as Json};
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
+use jsonschema::json::{Array, Json, JsonNumber, Node as JsonNode, NodeIdentity, Object};
+use jsonschema::JsonType;
+use serde_json::Value as J;
 
 use super::lexicon::Lexicons;
 use crate::date::Date;
+use crate::finding::EntityKind;
 use crate::load::Span;
-use crate::model::{Item, Kpi, LaunchAspect, Model, Objective, Problem, Ref};
+use crate::model::{
+    Commitment, Dependency, Driver, EntityIdx, Item, Kpi, LaunchAspect, Model, Objective, Problem, Ref,
+};
 
 /// Audit settings the views depend on.
 pub struct ViewContext<'a> {
@@ -17,19 +29,7 @@ pub struct ViewContext<'a> {
     pub lexicons: &'a Lexicons,
 }
 
-/// A view plus the spans of the elements of its lists, so per-element findings point at the element.
-pub struct View {
-    pub json: Json,
-    pub lists: Vec<(&'static str, Vec<Span>)>,
-}
-
-impl View {
-    pub fn element_span(&self, list: &str, i: usize) -> Option<Span> {
-        self.lists.iter().find(|(k, _)| *k == list).and_then(|(_, v)| v.get(i).copied())
-    }
-}
-
-/// How often each entity is linked, computed once per audit.
+/// How often each entity is linked, and which problems have customer evidence: computed once per audit.
 #[derive(Default)]
 pub struct BackLinks {
     pub problem_by_items: Vec<u32>,
@@ -73,189 +73,631 @@ impl BackLinks {
     }
 }
 
-fn put_opt(m: &mut Map<String, Json>, key: &str, v: &Option<String>) {
-    if let Some(s) = v {
-        m.insert(key.to_owned(), Json::String(s.clone()));
-    }
+/// Some linked problem of the item has evidence of a customer kind (the view's `customer_evidence`).
+pub fn customer_evidence(links: &BackLinks, it: &Item) -> bool {
+    it.problems.iter().filter_map(|r| r.target).any(|t| links.problem_evidence[t as usize].0)
 }
 
-pub fn item(model: &Model, links: &BackLinks, ctx: &ViewContext<'_>, it: &Item) -> View {
-    let mut m = Map::new();
-    m.insert("id".into(), json!(it.id));
-    put_opt(&mut m, "title", &it.title);
-    m.insert("type".into(), json!(it.item_type.as_str()));
-    if let Some(s) = it.status {
-        m.insert("status".into(), json!(s.as_str()));
+/// Some linked KPI names a defined objective (half of the view's `serves_objective`).
+pub fn measured_toward_objective(model: &Model, it: &Item) -> bool {
+    it.kpis.iter().filter_map(|r| r.target).any(|t| kpi_objective(model, t).is_some())
+}
+
+/// The objective id of KPI `t`, when it names a defined objective.
+fn kpi_objective(model: &Model, t: u32) -> Option<&str> {
+    model.kpis[t as usize].objective.as_ref().filter(|o| o.target.is_some()).map(|o| o.id.as_str())
+}
+
+/// The newest valid evidence date of a problem.
+pub fn newest_evidence(p: &Problem) -> Option<Date> {
+    p.evidence.iter().filter_map(|e| e.date).max()
+}
+
+/// Dated evidence whose newest date is more than `stale_after_days` before the audit date.
+pub fn is_stale(ctx: &ViewContext<'_>, p: &Problem) -> bool {
+    newest_evidence(p).is_some_and(|d| d.days_until(ctx.as_of) > ctx.stale_after_days as i32)
+}
+
+fn linked(refs: &[Ref]) -> i64 {
+    refs.iter().filter(|r| r.target.is_some()).count() as i64
+}
+
+/// Which entity a view is of.
+#[derive(Clone, Copy)]
+pub enum Of<'a> {
+    Item(&'a Item),
+    Kpi(usize, &'a Kpi),
+    Problem(usize, &'a Problem),
+    Objective(usize, &'a Objective),
+}
+
+/// One entity's view.
+pub struct View<'a> {
+    pub model: &'a Model,
+    pub links: &'a BackLinks,
+    pub ctx: &'a ViewContext<'a>,
+    pub of: Of<'a>,
+    /// Prose signals of an item's rationale, one per lexicon signal (the matched words): matched once,
+    /// when first read. (Owned, so that the view stays covariant in its lifetime.)
+    signals: OnceLock<Vec<Option<String>>>,
+    /// `launch_missing` of an item.
+    launch_missing: OnceLock<Vec<&'static str>>,
+}
+
+impl<'a> View<'a> {
+    pub fn new(model: &'a Model, links: &'a BackLinks, ctx: &'a ViewContext<'a>, of: Of<'a>) -> View<'a> {
+        View { model, links, ctx, of, signals: OnceLock::new(), launch_missing: OnceLock::new() }
     }
-    m.insert("active".into(), json!(it.is_active()));
-    m.insert("delivering".into(), json!(it.is_delivering()));
-    m.insert("open".into(), json!(it.is_open()));
-    put_opt(&mut m, "owner", &it.owner);
-    put_opt(&mut m, "when", &it.when);
-    put_opt(&mut m, "rationale", &it.rationale);
-    put_opt(&mut m, "hypothesis", &it.hypothesis);
-    m.insert("customer_facing".into(), json!(it.is_customer_facing()));
-    m.insert("drivers".into(), json!(it.drivers.iter().map(|d| d.as_str()).collect::<Vec<_>>()));
 
-    let problems: Vec<Json> = it
-        .problems
-        .iter()
-        .map(|r| {
-            let (customer, count) = r.target.map_or((false, 0), |t| links.problem_evidence[t as usize]);
-            json!({"id": r.id, "resolved": r.target.is_some(), "evidence": count, "customer_evidence": customer})
-        })
-        .collect();
-    let customer_evidence = it.problems.iter().filter_map(|r| r.target).any(|t| links.problem_evidence[t as usize].0);
-    let kpis: Vec<Json> = it
-        .kpis
-        .iter()
-        .map(|r| {
-            let mut k = json!({"id": r.id, "resolved": r.target.is_some()});
-            if let Some(o) =
-                r.target.and_then(|t| model.kpis[t as usize].objective.as_ref()).filter(|o| o.target.is_some())
-            {
-                k["objective"] = json!(o.id);
-            }
-            k
-        })
-        .collect();
-    let via_kpi = it
-        .kpis
-        .iter()
-        .filter_map(|r| r.target)
-        .any(|t| model.kpis[t as usize].objective.as_ref().is_some_and(|o| o.target.is_some()));
-    let linked = |refs: &[Ref]| refs.iter().filter(|r| r.target.is_some()).count();
-    m.insert("problems".into(), Json::Array(problems));
-    m.insert("kpis".into(), Json::Array(kpis));
-    m.insert(
-        "objectives".into(),
-        Json::Array(it.objectives.iter().map(|r| json!({"id": r.id, "resolved": r.target.is_some()})).collect()),
-    );
-    m.insert("linked_problems".into(), json!(linked(&it.problems)));
-    m.insert("linked_kpis".into(), json!(linked(&it.kpis)));
-    m.insert("linked_objectives".into(), json!(linked(&it.objectives)));
-    m.insert("customer_evidence".into(), json!(customer_evidence));
-    m.insert("serves_objective".into(), json!(linked(&it.objectives) > 0 || via_kpi));
-    m.insert("validation".into(), json!(it.validation.len()));
-    m.insert(
-        "dependencies".into(),
-        Json::Array(
-            it.dependencies
-                .iter()
-                .map(|d| {
-                    let mut v = json!({"team": d.team, "acknowledged": d.acknowledged});
-                    if let Some(n) = &d.note {
-                        v["note"] = json!(n);
-                    }
-                    v
-                })
-                .collect(),
-        ),
-    );
-    let launch = it.launch.clone().unwrap_or_default();
-    m.insert(
-        "launch".into(),
-        json!({"marketing": launch.marketing, "sales": launch.sales, "support": launch.support, "docs": launch.docs}),
-    );
-    let missing: Vec<&str> = ctx.launch_requires.iter().filter(|a| !launch.has(**a)).map(|a| a.as_str()).collect();
-    m.insert("launch_missing".into(), json!(missing));
-    m.insert(
-        "commitments".into(),
-        Json::Array(it.commitments.iter().map(|c| json!({"to": c.to, "external": c.external})).collect()),
-    );
-    m.insert("external_commitments".into(), json!(it.commitments.iter().filter(|c| c.external).count()));
+    /// The view's root, as the condition sees it.
+    pub fn root(&self) -> V<'_> {
+        V::Obj(Obj::Root(self))
+    }
 
-    let mut signals = Map::new();
-    let rationale = it.rationale.as_deref().unwrap_or("");
-    for (name, phrase) in ctx.lexicons.signals(rationale) {
-        signals.insert(name.to_owned(), json!(phrase.is_some()));
-        if let Some(p) = phrase {
-            signals.insert(format!("{name}_phrase"), json!(p));
+    /// The whole view as JSON.
+    pub fn to_json(&self) -> J {
+        self.root().to_json()
+    }
+
+    /// The span of element `i` of a list of the view (for per-element findings).
+    pub fn element_span(&self, list: &str, i: usize) -> Option<Span> {
+        match (self.of, list) {
+            (Of::Item(it), "problems") => it.problems.get(i).map(|r| r.span),
+            (Of::Item(it), "kpis") => it.kpis.get(i).map(|r| r.span),
+            (Of::Item(it), "objectives") => it.objectives.get(i).map(|r| r.span),
+            (Of::Item(it), "dependencies") => it.dependencies.get(i).map(|d| d.span),
+            (Of::Item(it), "commitments") => it.commitments.get(i).map(|c| c.span),
+            (Of::Kpi(_, k), "problems") => k.problems.get(i).map(|r| r.span),
+            (Of::Problem(_, p), "evidence") => p.evidence.get(i).map(|e| e.span),
+            _ => None,
         }
     }
-    m.insert("signals".into(), Json::Object(signals));
 
-    let lists = vec![
-        ("problems", it.problems.iter().map(|r| r.span).collect()),
-        ("kpis", it.kpis.iter().map(|r| r.span).collect()),
-        ("objectives", it.objectives.iter().map(|r| r.span).collect()),
-        ("dependencies", it.dependencies.iter().map(|d| d.span).collect()),
-        ("commitments", it.commitments.iter().map(|c| c.span).collect()),
-    ];
-    View { json: Json::Object(m), lists }
-}
-
-pub fn kpi(links: &BackLinks, index: usize, k: &Kpi) -> View {
-    let mut m = Map::new();
-    m.insert("id".into(), json!(k.id));
-    put_opt(&mut m, "name", &k.name);
-    put_opt(&mut m, "owner", &k.owner);
-    put_opt(&mut m, "unit", &k.unit);
-    if let Some(o) = &k.objective {
-        m.insert("objective".into(), json!(o.id));
+    /// (signal name, matched words) for an item; nothing for other entities.
+    fn signals(&self) -> impl Iterator<Item = (&'a str, &Option<String>)> {
+        let found = self.signals.get_or_init(|| match self.of {
+            Of::Item(it) => self.ctx.lexicons.matches(it.rationale.as_deref().unwrap_or("")),
+            _ => Vec::new(),
+        });
+        self.ctx.lexicons.names().zip(found)
     }
-    m.insert("objective_resolved".into(), json!(k.objective.as_ref().is_some_and(|o| o.target.is_some())));
-    m.insert(
-        "problems".into(),
-        Json::Array(k.problems.iter().map(|r| json!({"id": r.id, "resolved": r.target.is_some()})).collect()),
-    );
-    m.insert("linked_problems".into(), json!(k.problems.iter().filter(|r| r.target.is_some()).count()));
-    m.insert("has_baseline".into(), json!(k.has_baseline));
-    m.insert("has_target".into(), json!(k.has_target));
-    m.insert("linked_by_items".into(), json!(links.kpi_by_items[index]));
-    View { json: Json::Object(m), lists: vec![("problems", k.problems.iter().map(|r| r.span).collect())] }
-}
 
-pub fn problem(links: &BackLinks, ctx: &ViewContext<'_>, index: usize, p: &Problem) -> View {
-    let mut m = Map::new();
-    m.insert("id".into(), json!(p.id));
-    put_opt(&mut m, "statement", &p.statement);
-    put_opt(&mut m, "segment", &p.segment);
-    let customer = p.evidence.iter().filter(|e| e.kind.is_some_and(|k| k.is_customer())).count();
-    let indirect = p.evidence.iter().filter(|e| e.kind.is_some_and(|k| !k.is_customer())).count();
-    let newest = p.evidence.iter().filter_map(|e| e.date).max();
-    m.insert("evidence".into(), json!(p.evidence.len()));
-    m.insert("customer_evidence".into(), json!(customer));
-    m.insert("indirect_evidence".into(), json!(indirect));
-    m.insert("dated_evidence".into(), json!(p.evidence.iter().filter(|e| e.date.is_some()).count()));
-    let mut stale = false;
-    if let Some(d) = newest {
-        let age = d.days_until(ctx.as_of);
-        m.insert("newest_evidence".into(), json!(d.to_string()));
-        m.insert("newest_evidence_age_days".into(), json!(age));
-        stale = age > ctx.stale_after_days as i32;
+    fn launch_missing(&self) -> &[&'static str] {
+        self.launch_missing.get_or_init(|| match self.of {
+            Of::Item(it) => {
+                let launch = it.launch.clone().unwrap_or_default();
+                self.ctx.launch_requires.iter().filter(|a| !launch.has(**a)).map(|a| a.as_str()).collect()
+            }
+            _ => Vec::new(),
+        })
     }
-    m.insert("stale".into(), json!(stale));
-    m.insert("linked_by_items".into(), json!(links.problem_by_items[index]));
-    m.insert("linked_by_kpis".into(), json!(links.problem_by_kpis[index]));
-    View { json: Json::Object(m), lists: vec![("evidence", p.evidence.iter().map(|e| e.span).collect())] }
+
+    fn opt(s: &'a Option<String>) -> Option<V<'a>> {
+        s.as_deref().map(|s| V::Str(Cow::Borrowed(s)))
+    }
+
+    /// A field of the view's root; `None` when absent.
+    fn field(&'a self, key: &str) -> Option<V<'a>> {
+        let bool_ = |b: bool| Some(V::Bool(b));
+        let int = |n: i64| Some(V::Int(n));
+        match self.of {
+            Of::Item(it) => match key {
+                "id" => Some(V::Str(Cow::Borrowed(&it.id))),
+                "title" => Self::opt(&it.title),
+                "type" => Some(V::Str(Cow::Borrowed(it.item_type.as_str()))),
+                "status" => it.status.map(|s| V::Str(Cow::Borrowed(s.as_str()))),
+                "active" => bool_(it.is_active()),
+                "delivering" => bool_(it.is_delivering()),
+                "open" => bool_(it.is_open()),
+                "owner" => Self::opt(&it.owner),
+                "when" => Self::opt(&it.when),
+                "rationale" => Self::opt(&it.rationale),
+                "hypothesis" => Self::opt(&it.hypothesis),
+                "customer_facing" => bool_(it.is_customer_facing()),
+                "drivers" => Some(V::Arr(Arr::Drivers(&it.drivers))),
+                "problems" => Some(V::Arr(Arr::ProblemLinks(self, &it.problems))),
+                "kpis" => Some(V::Arr(Arr::KpiLinks(self, &it.kpis))),
+                "objectives" => Some(V::Arr(Arr::Links(&it.objectives))),
+                "linked_problems" => int(linked(&it.problems)),
+                "linked_kpis" => int(linked(&it.kpis)),
+                "linked_objectives" => int(linked(&it.objectives)),
+                "customer_evidence" => bool_(customer_evidence(self.links, it)),
+                "serves_objective" => bool_(linked(&it.objectives) > 0 || measured_toward_objective(self.model, it)),
+                "validation" => int(it.validation.len() as i64),
+                "dependencies" => Some(V::Arr(Arr::Deps(&it.dependencies))),
+                "launch" => Some(V::Obj(Obj::Launch(self))),
+                "launch_missing" => Some(V::Arr(Arr::Names(self.launch_missing()))),
+                "commitments" => Some(V::Arr(Arr::Commits(&it.commitments))),
+                "external_commitments" => int(it.commitments.iter().filter(|c| c.external).count() as i64),
+                "signals" => Some(V::Obj(Obj::Signals(self))),
+                _ => None,
+            },
+            Of::Kpi(i, k) => match key {
+                "id" => Some(V::Str(Cow::Borrowed(&k.id))),
+                "name" => Self::opt(&k.name),
+                "owner" => Self::opt(&k.owner),
+                "unit" => Self::opt(&k.unit),
+                "objective" => k.objective.as_ref().map(|o| V::Str(Cow::Borrowed(&o.id))),
+                "objective_resolved" => bool_(k.objective.as_ref().is_some_and(|o| o.target.is_some())),
+                "problems" => Some(V::Arr(Arr::Links(&k.problems))),
+                "linked_problems" => int(linked(&k.problems)),
+                "has_baseline" => bool_(k.has_baseline),
+                "has_target" => bool_(k.has_target),
+                "linked_by_items" => int(i64::from(self.links.kpi_by_items[i])),
+                _ => None,
+            },
+            Of::Problem(i, p) => match key {
+                "id" => Some(V::Str(Cow::Borrowed(&p.id))),
+                "statement" => Self::opt(&p.statement),
+                "segment" => Self::opt(&p.segment),
+                "evidence" => int(p.evidence.len() as i64),
+                "customer_evidence" => {
+                    int(p.evidence.iter().filter(|e| e.kind.is_some_and(|k| k.is_customer())).count() as i64)
+                }
+                "indirect_evidence" => {
+                    int(p.evidence.iter().filter(|e| e.kind.is_some_and(|k| !k.is_customer())).count() as i64)
+                }
+                "dated_evidence" => int(p.evidence.iter().filter(|e| e.date.is_some()).count() as i64),
+                "newest_evidence" => newest_evidence(p).map(|d| V::Str(Cow::Owned(d.to_string()))),
+                "newest_evidence_age_days" => {
+                    newest_evidence(p).map(|d| V::Int(i64::from(d.days_until(self.ctx.as_of))))
+                }
+                "stale" => bool_(is_stale(self.ctx, p)),
+                "linked_by_items" => int(i64::from(self.links.problem_by_items[i])),
+                "linked_by_kpis" => int(i64::from(self.links.problem_by_kpis[i])),
+                _ => None,
+            },
+            Of::Objective(i, o) => match key {
+                "id" => Some(V::Str(Cow::Borrowed(&o.id))),
+                "title" => Self::opt(&o.title),
+                "owner" => Self::opt(&o.owner),
+                "linked_by_items" => int(i64::from(self.links.objective_by_items[i])),
+                "linked_by_kpis" => int(i64::from(self.links.objective_by_kpis[i])),
+                _ => None,
+            },
+        }
+    }
+
+    /// Whether a root field is present, without computing its value.
+    fn present(&self, key: &str) -> bool {
+        let some = |s: &Option<String>| s.is_some();
+        match (self.of, key) {
+            (Of::Item(it), "title") => some(&it.title),
+            (Of::Item(it), "status") => it.status.is_some(),
+            (Of::Item(it), "owner") => some(&it.owner),
+            (Of::Item(it), "when") => some(&it.when),
+            (Of::Item(it), "rationale") => some(&it.rationale),
+            (Of::Item(it), "hypothesis") => some(&it.hypothesis),
+            (Of::Kpi(_, k), "name") => some(&k.name),
+            (Of::Kpi(_, k), "owner") => some(&k.owner),
+            (Of::Kpi(_, k), "unit") => some(&k.unit),
+            (Of::Kpi(_, k), "objective") => k.objective.is_some(),
+            (Of::Problem(_, p), "statement") => some(&p.statement),
+            (Of::Problem(_, p), "segment") => some(&p.segment),
+            (Of::Problem(_, p), "newest_evidence" | "newest_evidence_age_days") => newest_evidence(p).is_some(),
+            (Of::Objective(_, o), "title") => some(&o.title),
+            (Of::Objective(_, o), "owner") => some(&o.owner),
+            _ => true,
+        }
+    }
+
+    /// The root's field names, in documentation order (absent fields are skipped by `members`).
+    fn field_names(&self) -> &'static [&'static str] {
+        match self.of {
+            Of::Item(_) => &[
+                "id",
+                "title",
+                "type",
+                "status",
+                "active",
+                "delivering",
+                "open",
+                "owner",
+                "when",
+                "rationale",
+                "hypothesis",
+                "customer_facing",
+                "drivers",
+                "problems",
+                "kpis",
+                "objectives",
+                "linked_problems",
+                "linked_kpis",
+                "linked_objectives",
+                "customer_evidence",
+                "serves_objective",
+                "validation",
+                "dependencies",
+                "launch",
+                "launch_missing",
+                "commitments",
+                "external_commitments",
+                "signals",
+            ],
+            Of::Kpi(..) => &[
+                "id",
+                "name",
+                "owner",
+                "unit",
+                "objective",
+                "objective_resolved",
+                "problems",
+                "linked_problems",
+                "has_baseline",
+                "has_target",
+                "linked_by_items",
+            ],
+            Of::Problem(..) => &[
+                "id",
+                "statement",
+                "segment",
+                "evidence",
+                "customer_evidence",
+                "indirect_evidence",
+                "dated_evidence",
+                "newest_evidence",
+                "newest_evidence_age_days",
+                "stale",
+                "linked_by_items",
+                "linked_by_kpis",
+            ],
+            Of::Objective(..) => &["id", "title", "owner", "linked_by_items", "linked_by_kpis"],
+        }
+    }
 }
 
-pub fn objective(links: &BackLinks, index: usize, o: &Objective) -> View {
-    let mut m = Map::new();
-    m.insert("id".into(), json!(o.id));
-    put_opt(&mut m, "title", &o.title);
-    put_opt(&mut m, "owner", &o.owner);
-    m.insert("linked_by_items".into(), json!(links.objective_by_items[index]));
-    m.insert("linked_by_kpis".into(), json!(links.objective_by_kpis[index]));
-    View { json: Json::Object(m), lists: Vec::new() }
+/// A value of a view, as JSON Schema sees it.
+#[derive(Clone)]
+pub enum V<'a> {
+    Bool(bool),
+    Int(i64),
+    Str(Cow<'a, str>),
+    Obj(Obj<'a>),
+    Arr(Arr<'a>),
+}
+
+/// The objects of a view.
+#[derive(Clone, Copy)]
+pub enum Obj<'a> {
+    Root(&'a View<'a>),
+    Signals(&'a View<'a>),
+    Launch(&'a View<'a>),
+    /// An item's problem link: `{id, resolved, evidence, customer_evidence}`.
+    ProblemLink(&'a View<'a>, &'a Ref),
+    /// An item's KPI link: `{id, resolved, objective}`.
+    KpiLink(&'a View<'a>, &'a Ref),
+    /// Any other link: `{id, resolved}`.
+    Link(&'a Ref),
+    Dep(&'a Dependency),
+    Commit(&'a Commitment),
+}
+
+impl<'a> Obj<'a> {
+    fn get(&self, key: &str) -> Option<V<'a>> {
+        let s = |x: &'a str| Some(V::Str(Cow::Borrowed(x)));
+        match *self {
+            Obj::Root(v) => v.field(key),
+            Obj::Signals(v) => v.signals().find_map(|(name, phrase)| {
+                if key == name {
+                    Some(V::Bool(phrase.is_some()))
+                } else if key.strip_suffix("_phrase") == Some(name) {
+                    phrase.as_deref().map(|p| V::Str(Cow::Borrowed(p)))
+                } else {
+                    None
+                }
+            }),
+            Obj::Launch(v) => {
+                let Of::Item(it) = v.of else { return None };
+                let l = it.launch.clone().unwrap_or_default();
+                LaunchAspect::parse(key).map(|a| V::Bool(l.has(a)))
+            }
+            Obj::ProblemLink(v, r) => match key {
+                "id" => s(&r.id),
+                "resolved" => Some(V::Bool(r.target.is_some())),
+                "evidence" => Some(V::Int(r.target.map_or(0, |t| i64::from(v.links.problem_evidence[t as usize].1)))),
+                "customer_evidence" => Some(V::Bool(r.target.is_some_and(|t| v.links.problem_evidence[t as usize].0))),
+                _ => None,
+            },
+            Obj::KpiLink(v, r) => match key {
+                "id" => s(&r.id),
+                "resolved" => Some(V::Bool(r.target.is_some())),
+                "objective" => r.target.and_then(|t| kpi_objective(v.model, t)).map(|o| V::Str(Cow::Borrowed(o))),
+                _ => None,
+            },
+            Obj::Link(r) => match key {
+                "id" => s(&r.id),
+                "resolved" => Some(V::Bool(r.target.is_some())),
+                _ => None,
+            },
+            Obj::Dep(d) => match key {
+                "team" => s(&d.team),
+                "acknowledged" => Some(V::Bool(d.acknowledged)),
+                "note" => d.note.as_deref().and_then(s),
+                _ => None,
+            },
+            Obj::Commit(c) => match key {
+                "to" => s(&c.to),
+                "external" => Some(V::Bool(c.external)),
+                _ => None,
+            },
+        }
+    }
+
+    /// The present members, in a stable order.
+    fn members(&self) -> Vec<(Cow<'a, str>, V<'a>)> {
+        let named = |names: &[&'static str]| -> Vec<(Cow<'a, str>, V<'a>)> {
+            names.iter().filter_map(|k| self.get(k).map(|v| (Cow::Borrowed(*k), v))).collect()
+        };
+        match *self {
+            Obj::Root(v) => named(v.field_names()),
+            Obj::Signals(v) => {
+                let mut out = Vec::new();
+                for (name, phrase) in v.signals() {
+                    out.push((Cow::Borrowed(name), V::Bool(phrase.is_some())));
+                    if let Some(p) = phrase {
+                        out.push((Cow::Owned(format!("{name}_phrase")), V::Str(Cow::Borrowed(p.as_str()))));
+                    }
+                }
+                out
+            }
+            Obj::Launch(_) => named(&["marketing", "sales", "support", "docs"]),
+            Obj::ProblemLink(..) => named(&["id", "resolved", "evidence", "customer_evidence"]),
+            Obj::KpiLink(..) => named(&["id", "resolved", "objective"]),
+            Obj::Link(_) => named(&["id", "resolved"]),
+            Obj::Dep(_) => named(&["team", "acknowledged", "note"]),
+            Obj::Commit(_) => named(&["to", "external"]),
+        }
+    }
+}
+
+/// The lists of a view.
+#[derive(Clone, Copy)]
+pub enum Arr<'a> {
+    Drivers(&'a [Driver]),
+    ProblemLinks(&'a View<'a>, &'a [Ref]),
+    KpiLinks(&'a View<'a>, &'a [Ref]),
+    Links(&'a [Ref]),
+    Deps(&'a [Dependency]),
+    Commits(&'a [Commitment]),
+    Names(&'a [&'static str]),
+}
+
+impl<'a> Arr<'a> {
+    fn len(&self) -> usize {
+        match self {
+            Arr::Drivers(x) => x.len(),
+            Arr::ProblemLinks(_, x) | Arr::KpiLinks(_, x) | Arr::Links(x) => x.len(),
+            Arr::Deps(x) => x.len(),
+            Arr::Commits(x) => x.len(),
+            Arr::Names(x) => x.len(),
+        }
+    }
+
+    fn get(&self, i: usize) -> Option<V<'a>> {
+        Some(match *self {
+            Arr::Drivers(x) => V::Str(Cow::Borrowed(x.get(i)?.as_str())),
+            Arr::ProblemLinks(v, x) => V::Obj(Obj::ProblemLink(v, x.get(i)?)),
+            Arr::KpiLinks(v, x) => V::Obj(Obj::KpiLink(v, x.get(i)?)),
+            Arr::Links(x) => V::Obj(Obj::Link(x.get(i)?)),
+            Arr::Deps(x) => V::Obj(Obj::Dep(x.get(i)?)),
+            Arr::Commits(x) => V::Obj(Obj::Commit(x.get(i)?)),
+            Arr::Names(x) => V::Str(Cow::Borrowed(x.get(i)?)),
+        })
+    }
+
+    pub fn elements(&self) -> ArrIter<'a> {
+        ArrIter { arr: *self, next: 0 }
+    }
+}
+
+pub struct ArrIter<'a> {
+    arr: Arr<'a>,
+    next: usize,
+}
+
+impl<'a> Iterator for ArrIter<'a> {
+    type Item = V<'a>;
+    fn next(&mut self) -> Option<V<'a>> {
+        let v = self.arr.get(self.next)?;
+        self.next += 1;
+        Some(v)
+    }
+}
+
+impl<'a> V<'a> {
+    /// Follows a dotted path (`signals.competitor_phrase`); used by message templates.
+    pub fn path(&self, path: &str) -> Option<V<'a>> {
+        path.split('.').try_fold(self.clone(), |v, k| match v {
+            V::Obj(o) => o.get(k),
+            V::Arr(a) => k.parse().ok().and_then(|i| a.get(i)),
+            _ => None,
+        })
+    }
+
+    /// The elements of a list value.
+    pub fn list(&self) -> Option<Arr<'a>> {
+        match self {
+            V::Arr(a) => Some(*a),
+            _ => None,
+        }
+    }
+
+    pub fn to_json(&self) -> J {
+        match self {
+            V::Bool(b) => J::Bool(*b),
+            V::Int(i) => J::from(*i),
+            V::Str(s) => J::String(s.to_string()),
+            V::Obj(o) => J::Object(o.members().into_iter().map(|(k, v)| (k.into_owned(), v.to_json())).collect()),
+            V::Arr(a) => J::Array(a.elements().map(|v| v.to_json()).collect()),
+        }
+    }
+}
+
+/// Marker type: "JSON values are view values" (see `jsonschema::json::Json`).
+pub struct ViewJson;
+
+impl Json for ViewJson {
+    type Node<'a> = V<'a>;
+    type PreparedKey = String;
+    type StringBuffer = String;
+
+    fn prepare_key(key: &str) -> String {
+        key.to_owned()
+    }
+
+    fn with_string_node<T>(buffer: &mut String, string: &str, f: impl FnOnce(V<'_>) -> T) -> T {
+        buffer.clear();
+        buffer.push_str(string);
+        f(V::Str(Cow::Borrowed(buffer.as_str())))
+    }
+}
+
+/// View numbers are integers.
+#[derive(Clone, Copy)]
+pub struct Int(i64);
+
+impl JsonNumber for Int {
+    fn as_u64(&self) -> Option<u64> {
+        u64::try_from(self.0).ok()
+    }
+    fn as_i64(&self) -> Option<i64> {
+        Some(self.0)
+    }
+    fn as_f64(&self) -> Option<f64> {
+        Some(self.0 as f64)
+    }
+    fn as_str(&self) -> Cow<'_, str> {
+        Cow::Owned(self.0.to_string())
+    }
+    fn to_number(&self) -> Cow<'_, serde_json::Number> {
+        Cow::Owned(serde_json::Number::from(self.0))
+    }
+    fn is_integer(&self) -> bool {
+        true
+    }
+    fn is_written_as_integer(&self) -> bool {
+        true
+    }
+}
+
+pub struct Members<'a>(std::vec::IntoIter<(Cow<'a, str>, V<'a>)>);
+
+impl<'a> Iterator for Members<'a> {
+    type Item = (Cow<'a, str>, V<'a>);
+    fn next(&mut self) -> Option<Self::Item> {
+        self.0.next()
+    }
+}
+
+impl<'a> JsonNode<'a, ViewJson> for V<'a> {
+    type Object = Obj<'a>;
+    type Array = Arr<'a>;
+    type Number = Int;
+
+    fn as_object(&self) -> Option<Obj<'a>> {
+        match self {
+            V::Obj(o) => Some(*o),
+            _ => None,
+        }
+    }
+    fn as_array(&self) -> Option<Arr<'a>> {
+        self.list()
+    }
+    fn as_string(&self) -> Option<Cow<'a, str>> {
+        match self {
+            V::Str(s) => Some(s.clone()),
+            _ => None,
+        }
+    }
+    fn as_number(&self) -> Option<Int> {
+        match self {
+            V::Int(i) => Some(Int(*i)),
+            _ => None,
+        }
+    }
+    fn as_boolean(&self) -> Option<bool> {
+        match self {
+            V::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+    fn is_null(&self) -> bool {
+        false
+    }
+    fn json_type(&self) -> JsonType {
+        match self {
+            V::Bool(_) => JsonType::Boolean,
+            V::Int(_) => JsonType::Number,
+            V::Str(_) => JsonType::String,
+            V::Obj(_) => JsonType::Object,
+            V::Arr(_) => JsonType::Array,
+        }
+    }
+    fn equals_value(&self, expected: &J) -> bool {
+        match (self, expected) {
+            (V::Bool(a), J::Bool(b)) => a == b,
+            (V::Int(a), J::Number(b)) => b.as_i64() == Some(*a) || b.as_f64() == Some(*a as f64),
+            (V::Str(a), J::String(b)) => a == b,
+            (V::Obj(_) | V::Arr(_), J::Object(_) | J::Array(_)) => {
+                jsonschema::json::cmp::equal(&self.to_json(), expected)
+            }
+            _ => false,
+        }
+    }
+    fn to_value(&self) -> Cow<'a, J> {
+        Cow::Owned(self.to_json())
+    }
+    fn identity(&self) -> Option<NodeIdentity> {
+        // View values are made on the fly; conditions do not recurse through `$ref` cycles.
+        None
+    }
+}
+
+impl<'a> Object<'a, ViewJson> for Obj<'a> {
+    type Node = V<'a>;
+    type MemberName = Cow<'a, str>;
+    type MembersIter = Members<'a>;
+
+    /// Counted without computing the fields (the validator asks often).
+    fn len(&self) -> usize {
+        match *self {
+            Obj::Root(v) => v.field_names().iter().filter(|k| v.present(k)).count(),
+            _ => self.members().len(),
+        }
+    }
+    fn get(&self, key: &String) -> Option<V<'a>> {
+        Obj::get(self, key)
+    }
+    fn members(&self) -> Members<'a> {
+        Members(Obj::members(self).into_iter())
+    }
+}
+
+impl<'a> Array<'a, ViewJson> for Arr<'a> {
+    type Node = V<'a>;
+    type ElementsIter = ArrIter<'a>;
+
+    fn len(&self) -> usize {
+        Arr::len(self)
+    }
+    fn elements(&self) -> ArrIter<'a> {
+        Arr::elements(self)
+    }
 }
 
 /// Every entity's view, in model order (for `roadmap-audit view`).
-pub fn all(model: &Model, ctx: &ViewContext<'_>) -> Vec<(crate::model::EntityIdx, View)> {
-    use crate::finding::EntityKind;
-    let links = BackLinks::of(model);
+pub fn all<'a>(model: &'a Model, links: &'a BackLinks, ctx: &'a ViewContext<'a>) -> Vec<(EntityIdx, View<'a>)> {
     model
         .entities()
         .map(|e| {
             let i = e.index as usize;
-            let v = match e.kind {
-                EntityKind::Objective => objective(&links, i, &model.objectives[i]),
-                EntityKind::Kpi => kpi(&links, i, &model.kpis[i]),
-                EntityKind::Problem => problem(&links, ctx, i, &model.problems[i]),
-                _ => item(model, &links, ctx, &model.items[i]),
+            let of = match e.kind {
+                EntityKind::Objective => Of::Objective(i, &model.objectives[i]),
+                EntityKind::Kpi => Of::Kpi(i, &model.kpis[i]),
+                EntityKind::Problem => Of::Problem(i, &model.problems[i]),
+                _ => Of::Item(&model.items[i]),
             };
-            (e, v)
+            (e, View::new(model, links, ctx, of))
         })
         .collect()
 }
