@@ -116,6 +116,10 @@ pub struct CheckArgs {
     #[arg(long, value_name = "GIT_REV", conflicts_with = "write_baseline")]
     pub new_since: Option<String>,
 
+    /// Print at most N findings (the summary and the exit status still count them all).
+    #[arg(long, value_name = "N")]
+    pub max_findings: Option<usize>,
+
     /// Show the number of findings per rule instead of each finding (human and short formats).
     #[arg(long)]
     pub statistics: bool,

@@ -133,15 +133,19 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, RunError> {
         baseline = Some(output::BaselineSummary { unchanged, fixed });
     }
 
+    let summary = Summary::of(inputs.len(), &findings);
+    let shown = args.max_findings.map_or(findings.len(), |m| m.min(findings.len()));
+    let hidden = findings.len() - shown;
     let report = Report {
         sources: &audit.sources,
-        findings: &findings,
-        summary: Summary::of(inputs.len(), &findings),
+        findings: &findings[..shown],
+        summary,
         metrics: crate::report::metrics_json(&audit, &registry, &config, &options),
         registry: &registry,
         model: Some(&audit.model),
-        fingerprints,
+        fingerprints: fingerprints[..shown].to_vec(),
         baseline,
+        hidden,
     };
     for spec in &outputs {
         let to_terminal = spec.path.is_none();
@@ -171,6 +175,12 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, RunError> {
                     .map_err(|e| RunError::msg(format!("cannot write `{}`: {e}", path.display())))?;
             }
         }
+    }
+    if hidden > 0 && outputs.iter().any(|o| o.format != Format::Human) && !args.quiet {
+        // Machine formats stay parseable: the note goes to stderr.
+        eprintln_note(&format!(
+            "{hidden} more findings were not printed (--max-findings); the exit status counts them"
+        ));
     }
     let fail_on = match args.fail_on {
         Some(FailOnArg::Error) => FailOn::Level(Severity::Error),
@@ -339,6 +349,7 @@ pub fn render_error(err: &RunError, color: bool, out: &mut dyn Write) -> std::io
             model: None,
             fingerprints: Vec::new(),
             baseline: None,
+            hidden: 0,
         };
         // No closing summary line: that is about audits, and a run error is not one.
         Human { color, width: width(), quiet: true }.render(&report, out)?;
@@ -362,4 +373,10 @@ fn width() -> usize {
 
 fn io_error(e: std::io::Error) -> RunError {
     RunError::msg(format!("cannot write output: {e}"))
+}
+
+/// A note for the person at the terminal, outside the (possibly machine-read) output.
+#[allow(clippy::print_stderr)]
+fn eprintln_note(note: &str) {
+    eprintln!("roadmap-audit: {note}");
 }

@@ -34,6 +34,9 @@ impl Render for Human {
             out.write_all(s.as_bytes())?;
             writeln!(out)?;
         }
+        if report.hidden > 0 {
+            writeln!(out, "… and {} not shown (--max-findings).", plural(report.hidden, "more finding"))?;
+        }
         if self.quiet {
             return Ok(());
         }

@@ -33,6 +33,8 @@ pub struct Report<'a> {
     pub fingerprints: Vec<String>,
     /// Findings that a baseline or `--new-since` hid, and those of the baseline that are gone.
     pub baseline: Option<BaselineSummary>,
+    /// Findings not printed because of `--max-findings` (the summary counts them).
+    pub hidden: usize,
 }
 
 /// What a baseline comparison found, for the closing summary.

@@ -156,3 +156,32 @@ fn unreadable_path_is_exit_two() {
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("loop.yaml"), "{}", stderr(&o));
 }
+
+#[test]
+fn max_findings_caps_what_is_printed_not_what_is_counted() {
+    let o = crate::support::bin()
+        .args(["--as-of", AS_OF, "--color", "never", "--max-findings", "2", "."])
+        .current_dir(crate::support::root().join("examples/acme-flawed"))
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 1, "the exit status counts every finding");
+    let out = crate::support::stdout(&o);
+    assert_eq!(
+        out.matches("\n  × ").count() + out.matches("\n  ⚠ ").count() + out.matches("\n  ☞ ").count(),
+        2,
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "… and 33 more findings not shown (--max-findings).\nFound 12 errors, 20 warnings, 3 infos in 4 files."
+        ),
+        "{out}"
+    );
+    let o = crate::support::bin()
+        .args(["--as-of", AS_OF, "-f", "short", "--max-findings", "2", "."])
+        .current_dir(crate::support::root().join("examples/acme-flawed"))
+        .output()
+        .unwrap();
+    assert_eq!(crate::support::stdout(&o).lines().count(), 2, "short output stays one line per finding");
+    assert!(stderr(&o).contains("33 more findings were not printed (--max-findings)"), "{}", stderr(&o));
+}
