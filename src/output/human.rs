@@ -40,18 +40,8 @@ impl Render for Human {
         if self.quiet {
             return Ok(());
         }
-        let sum = &report.summary;
-        let files = plural(sum.files, "file");
-        if report.findings.is_empty() {
-            writeln!(out, "No findings in {files}.")?;
-        } else {
-            writeln!(
-                out,
-                "Found {}, {}, {} in {files}.",
-                plural(sum.errors, "error"),
-                plural(sum.warnings, "warning"),
-                plural(sum.infos, "info")
-            )?;
+        writeln!(out, "{}", report.summary.sentence())?;
+        if !report.findings.is_empty() {
             writeln!(out, "Run `roadmap-audit explain RULE` to see why a rule matters and how to fix its findings.")?;
         }
         if let Some(b) = report.baseline {

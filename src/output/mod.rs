@@ -87,6 +87,16 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// "Found 3 errors, 2 warnings, 0 infos in 2 files." (or "No findings in 2 files.").
+    pub fn sentence(&self) -> String {
+        let files = plural(self.files, "file");
+        if self.errors + self.warnings + self.infos == 0 {
+            return format!("No findings in {files}.");
+        }
+        let (e, w, i) = (plural(self.errors, "error"), plural(self.warnings, "warning"), plural(self.infos, "info"));
+        format!("Found {e}, {w}, {i} in {files}.")
+    }
+
     pub fn of(files: usize, findings: &[Finding]) -> Summary {
         let mut s = Summary { files, ..Summary::default() };
         for f in findings {

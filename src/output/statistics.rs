@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use super::{plural, title, Render, Report};
+use super::{title, Render, Report};
 use crate::finding::Severity;
 
 pub struct Statistics {
@@ -26,15 +26,7 @@ impl Render for Statistics {
             writeln!(out, "{n:>5}  {rule:<w$}  {:<7}  {}", sev.0.as_str(), title(report.registry, rule))?;
         }
         if !self.quiet {
-            let s = &report.summary;
-            writeln!(
-                out,
-                "Found {}, {}, {} in {}.",
-                plural(s.errors, "error"),
-                plural(s.warnings, "warning"),
-                plural(s.infos, "info"),
-                plural(s.files, "file")
-            )?;
+            writeln!(out, "{}", report.summary.sentence())?;
         }
         Ok(())
     }
