@@ -15,12 +15,96 @@ where
         }
         let lc = c.to_lowercase();
         // A truncated word (`stale_after` for `stale_after_days`) is a typo too, however many letters are missing.
-        let d = if w.chars().count() >= 4 && lc.starts_with(&w) { 1 } else { distance(&w, &lc) };
+        let d = distance(&w, &lc);
+        let d = if w.chars().count() >= 4 && lc.starts_with(&w) { d.min(1) } else { d };
         if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, c));
         }
     }
     best.map(|(_, c)| c)
+}
+
+/// Suggestions among many candidates (every id of a kind in a big roadmap), without comparing each
+/// unknown word with every candidate: candidates are bucketed by length (a typo within the limit changes
+/// the length by at most 3), screened by a cheap lower bound on the distance, and prefix matches are found
+/// by binary search. Same answers as [`did_you_mean`].
+pub struct Index<'a> {
+    /// (lower-cased, original), sorted by the lower-cased form.
+    sorted: Vec<(String, &'a str)>,
+    /// Positions in `sorted` by length in characters.
+    by_len: std::collections::HashMap<usize, Vec<usize>>,
+}
+
+impl<'a> Index<'a> {
+    pub fn new(candidates: impl IntoIterator<Item = &'a str>) -> Index<'a> {
+        let mut sorted: Vec<(String, &'a str)> = candidates.into_iter().map(|c| (c.to_lowercase(), c)).collect();
+        sorted.sort();
+        let mut by_len: std::collections::HashMap<usize, Vec<usize>> = std::collections::HashMap::new();
+        for (i, (lc, _)) in sorted.iter().enumerate() {
+            by_len.entry(lc.chars().count()).or_default().push(i);
+        }
+        Index { sorted, by_len }
+    }
+
+    /// The closest candidate, as [`did_you_mean`] would choose it (ties: the first in `sorted` order).
+    pub fn best(&self, word: &str) -> Option<&'a str> {
+        let w = word.to_lowercase();
+        let n = w.chars().count();
+        let limit = (n / 3).clamp(1, 3);
+        let mut best: Option<(usize, usize)> = None; // (distance, position)
+        let mut offer = |d: usize, i: usize| {
+            if self.sorted[i].1 != word && best.is_none_or(|(bd, bi)| (d, i) < (bd, bi)) {
+                best = Some((d, i));
+            }
+        };
+        if n >= 4 {
+            let start = self.sorted.partition_point(|(lc, _)| lc.as_str() < w.as_str());
+            for i in start..self.sorted.len() {
+                if !self.sorted[i].0.starts_with(&w) {
+                    break;
+                }
+                offer(1, i);
+            }
+        }
+        let wbag = bag(&w);
+        for len in n.saturating_sub(limit)..=n + limit {
+            for &i in self.by_len.get(&len).map(Vec::as_slice).unwrap_or(&[]) {
+                let lc = &self.sorted[i].0;
+                if bag_distance(&wbag, &bag(lc)) > limit {
+                    continue;
+                }
+                let d = distance(&w, lc);
+                if d <= limit {
+                    offer(d, i);
+                }
+            }
+        }
+        best.map(|(_, i)| self.sorted[i].1)
+    }
+}
+
+/// Character counts of a short string (bytes; ids are mostly ASCII, and this only screens).
+fn bag(s: &str) -> [u8; 64] {
+    let mut b = [0u8; 64];
+    for c in s.bytes() {
+        let slot = &mut b[(c % 64) as usize];
+        *slot = slot.saturating_add(1);
+    }
+    b
+}
+
+/// A lower bound of the edit distance: characters one side has more of than the other (one edit changes
+/// at most one count on each side; a swap changes none).
+fn bag_distance(a: &[u8; 64], b: &[u8; 64]) -> usize {
+    let (mut more, mut less) = (0usize, 0usize);
+    for (x, y) in a.iter().zip(b) {
+        if x > y {
+            more += usize::from(x - y);
+        } else {
+            less += usize::from(y - x);
+        }
+    }
+    more.max(less)
 }
 
 /// Damerau-Levenshtein (optimal string alignment): a swapped pair of letters counts as one edit.
@@ -63,5 +147,17 @@ mod tests {
         assert_eq!(did_you_mean("colour", keys), None);
         assert_eq!(did_you_mean("stale_after", ["as_of", "stale_after_days"]), Some("stale_after_days"));
         assert_eq!(did_you_mean("PRB-CHECKOT", ["PRB-CHECKOUT", "PRB-SIGNUP"]), Some("PRB-CHECKOUT"));
+    }
+
+    #[test]
+    fn the_index_agrees_with_the_plain_search() {
+        let ids: Vec<String> =
+            (0..2000).map(|i| format!("PRB-{i:05}")).chain(["PRB-CHECKOUT".into(), "ITM-ABC".into()]).collect();
+        let index = Index::new(ids.iter().map(String::as_str));
+        for w in ["PRB-0O123", "prb-00123", "PRB-CHECKOT", "PRB-CHEC", "XYZ", "PRB-1999", "ITM-ACB", "PRB-CHECKOUT"] {
+            let mut sorted: Vec<&str> = ids.iter().map(String::as_str).collect();
+            sorted.sort_by_key(|c| c.to_lowercase());
+            assert_eq!(index.best(w), did_you_mean(w, sorted.iter().copied()), "{w}");
+        }
     }
 }

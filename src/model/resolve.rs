@@ -7,7 +7,6 @@ use std::collections::HashMap;
 use super::{EntityIdx, Model, Ref};
 use crate::finding::{Entity, EntityKind, Finding, Severity};
 use crate::load::FileId;
-use crate::suggest::did_you_mean;
 
 pub const DUPLICATE_ID: &str = "duplicate-id";
 pub const UNKNOWN_REFERENCE: &str = "unknown-reference";
@@ -57,14 +56,18 @@ pub fn resolve(model: &mut Model) -> (Index, Vec<Finding>) {
         }
     }
 
-    // Candidate ids per kind, for suggestions (first definitions only).
-    let mut by_kind: HashMap<EntityKind, Vec<String>> = HashMap::new();
+    // Candidate ids per kind, for suggestions (first definitions only); indexed on first use, so that a big
+    // roadmap with many broken references does not compare each one with every id.
+    let mut by_kind: HashMap<EntityKind, Vec<&str>> = HashMap::new();
     for (id, e) in &index.ids {
-        by_kind.entry(e.kind).or_default().push(id.clone());
+        by_kind.entry(e.kind).or_default().push(id.as_str());
     }
-    for v in by_kind.values_mut() {
-        v.sort();
-    }
+    let mut suggesters: HashMap<EntityKind, crate::suggest::Index<'_>> = HashMap::new();
+    let mut suggest = |kind: EntityKind, word: &str| -> (Option<String>, bool) {
+        let candidates = by_kind.get(&kind).map(Vec::as_slice).unwrap_or(&[]);
+        let ix = suggesters.entry(kind).or_insert_with(|| crate::suggest::Index::new(candidates.iter().copied()));
+        (ix.best(word).map(str::to_owned), candidates.is_empty())
+    };
 
     let mut check = |r: &mut Ref, want: EntityKind, file: FileId, owner: Entity, field: &str| match index.ids.get(&r.id)
     {
@@ -83,15 +86,16 @@ pub fn resolve(model: &mut Model) -> (Index, Vec<Finding>) {
                     format!("`{field}` lists {} ids; move `{}` to the list for {}s", want.noun(), r.id, t.kind.noun()),
                 ),
                 None => {
-                    let candidates = by_kind.get(&want).map(Vec::as_slice).unwrap_or(&[]);
                     let msg = format!("`{}` in `{field}` of {owner_text} is not a known {} id", r.id, want.noun());
-                    let help = match did_you_mean(&r.id, candidates.iter().map(String::as_str)) {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None if candidates.is_empty() => format!(
+                    let help = match suggest(want, &r.id) {
+                        (Some(s), _) => format!("did you mean `{s}`?"),
+                        (None, true) => format!(
                             "no {} is defined in the audited files; define it, or audit the file that defines it too",
                             want.noun()
                         ),
-                        None => format!("define {} `{}`, or audit the file that defines it too", article(want), r.id),
+                        (None, false) => {
+                            format!("define {} `{}`, or audit the file that defines it too", article(want), r.id)
+                        }
                     };
                     (msg, help)
                 }
