@@ -245,7 +245,7 @@ pub fn parse(args: &AuditArgs, out: &mut dyn Write) -> Result<u8, RunError> {
     let mut problems = 0;
     let mut documents = 0;
     // The same streaming parse an audit does (elements are handed over and dropped), nothing else.
-    let lists = crate::schema::Schema::roadmap().element_lists();
+    let lists: Vec<&str> = crate::model::ENTITY_LISTS.iter().map(|(list, _)| *list).collect();
     for input in &inputs {
         let text = load::read(input, options.max_file_size)?;
         let mut elements = 0usize;

@@ -21,7 +21,8 @@ pub const RULE: &str = "schema-violation";
 
 /// A compiled schema and its JSON (kept to look up allowed keys and descriptions by instance path).
 pub struct Schema {
-    validator: Validator,
+    /// The whole schema, compiled on first use: documents with element lists use `split` instead.
+    validator: OnceLock<Validator>,
     json: Json,
     /// For documents with big top-level lists (a roadmap's `items`): the top level with those lists'
     /// elements left out, and one validator per list element. Validating element by element keeps memory
@@ -54,14 +55,6 @@ impl Schema {
     /// a bug in the build, not a user error.
     pub fn compile(text: &str) -> Schema {
         let json: Json = serde_json::from_str(text).expect("embedded schema is valid JSON");
-        let build = |s: &Json| {
-            jsonschema::options_for::<YamlJson>()
-                .with_draft(jsonschema::Draft::Draft202012)
-                .should_validate_formats(true)
-                .build(s)
-                .expect("embedded schema compiles")
-        };
-        let validator = build(&json);
         // Top-level list properties whose elements have a schema of their own are split off.
         let mut shell = json.clone();
         let mut lists = Vec::new();
@@ -87,7 +80,7 @@ impl Schema {
             }
         }
         let split = (!lists.is_empty()).then(|| Split { shell: build(&shell), lists });
-        Schema { validator, json, split }
+        Schema { validator: OnceLock::new(), json, split }
     }
 
     /// Validates one document. `what` names the file kind in messages ("roadmap file", "config file").
@@ -106,7 +99,7 @@ impl Schema {
             }
             _ => {
                 let mut out = Vec::new();
-                for err in self.validator.iter_errors(root) {
+                for err in self.whole().iter_errors(root) {
                     let at = At { node: root, prefix: None };
                     self.describe(at, file, what, err.instance_path().as_str(), err.kind(), &mut out);
                 }
@@ -115,6 +108,10 @@ impl Schema {
         };
         sort_dedup(&mut findings);
         findings
+    }
+
+    fn whole(&self) -> &Validator {
+        self.validator.get_or_init(|| build(&self.json))
     }
 
     /// The names of the top-level lists validated element by element (for streaming: see
@@ -126,7 +123,10 @@ impl Schema {
     /// Validates a document's top level, without the elements of its element lists.
     pub fn check_top(&self, root: &Node, file: FileId, what: &str) -> Vec<Finding> {
         let mut out = Vec::new();
-        let validator = self.split.as_ref().map_or(&self.validator, |s| &s.shell);
+        let validator = match &self.split {
+            Some(s) => &s.shell,
+            None => self.whole(),
+        };
         // The shell has no `items` for the element lists, so it never walks their elements.
         for err in validator.iter_errors(root) {
             let at = At { node: root, prefix: None };
@@ -335,6 +335,15 @@ impl Schema {
         let prop = self.schema_at(parent)?.get("properties")?.get(key.as_ref())?;
         prop.get("description").or_else(|| self.resolve(prop).get("description"))?.as_str()
     }
+}
+
+/// Compiles an embedded schema (part of the binary and covered by tests: a failure is a build defect).
+fn build(schema: &Json) -> Validator {
+    jsonschema::options_for::<YamlJson>()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .should_validate_formats(true)
+        .build(schema)
+        .expect("embedded schema compiles")
 }
 
 /// The node a validator ran on, and where it sits in its document (`("items", 3)` for `/items/3`).
