@@ -74,10 +74,15 @@ impl Schema {
                     _ => continue,
                 };
                 if let Some(defs) = json.get("$defs") {
-                    element.insert("$defs".into(), defs.clone());
+                    element.insert("$defs".into(), reachable_defs(&Json::Object(element.clone()), defs));
                 }
                 lists.push((key.clone(), build(&Json::Object(element))));
             }
+        }
+        if let (Some(defs), Some(obj)) = (json.get("$defs"), shell.as_object_mut()) {
+            obj.remove("$defs");
+            let pruned = reachable_defs(&Json::Object(obj.clone()), defs);
+            obj.insert("$defs".into(), pruned);
         }
         let split = (!lists.is_empty()).then(|| Split { shell: build(&shell), lists });
         Schema { validator: OnceLock::new(), json, split }
@@ -335,6 +340,36 @@ impl Schema {
         let prop = self.schema_at(parent)?.get("properties")?.get(key.as_ref())?;
         prop.get("description").or_else(|| self.resolve(prop).get("description"))?.as_str()
     }
+}
+
+/// The `$defs` a schema reaches through `#/$defs/…` references (directly or through other definitions):
+/// each split-off validator compiles only what it uses.
+fn reachable_defs(schema: &Json, defs: &Json) -> Json {
+    let mut keep = serde_json::Map::new();
+    let mut todo = vec![schema.clone()];
+    while let Some(s) = todo.pop() {
+        let mut stack = vec![&s];
+        let mut found = Vec::new();
+        while let Some(v) = stack.pop() {
+            match v {
+                Json::Object(m) => {
+                    if let Some(name) = m.get("$ref").and_then(Json::as_str).and_then(|r| r.strip_prefix("#/$defs/")) {
+                        found.push(name.to_owned());
+                    }
+                    stack.extend(m.values());
+                }
+                Json::Array(a) => stack.extend(a),
+                _ => {}
+            }
+        }
+        for name in found {
+            if let (false, Some(def)) = (keep.contains_key(&name), defs.get(&name)) {
+                keep.insert(name, def.clone());
+                todo.push(def.clone());
+            }
+        }
+    }
+    Json::Object(keep)
 }
 
 /// Compiles an embedded schema (part of the binary and covered by tests: a failure is a build defect).
