@@ -78,25 +78,17 @@ pub struct Loaded {
 
 /// Load → schema → model → resolve: every file parsed once (files in parallel), links resolved across files.
 pub fn load_model(inputs: &[Input], options: &Options) -> Result<Loaded, RunError> {
-    let (outer, inner) = split_jobs(options.jobs, inputs.len());
-    let staged = parallel::map(inputs, outer, |i, input| {
+    let staged = parallel::map(inputs, options.jobs, |i, input| {
         let text = load::read(input, options.max_file_size)?;
-        Ok(stage::text(i as load::FileId, text.source, text.problem, options.limits, inner))
+        Ok(stage::text(i as load::FileId, text.source, text.problem, options.limits))
     });
     merge(staged.into_iter().collect::<Result<Vec<_>, RunError>>()?)
 }
 
 /// Like [`load_model`], for texts already read (e.g. old versions of the files, from git).
 pub fn link(files: Vec<load::Text>, options: &Options) -> Result<Loaded, RunError> {
-    let jobs = options.jobs.max(1);
     let staged = files.into_iter().enumerate();
-    merge(staged.map(|(i, t)| stage::text(i as load::FileId, t.source, t.problem, options.limits, jobs)).collect())
-}
-
-/// Threads across files, and within each file: all cores on one big file, one per file for many.
-fn split_jobs(jobs: usize, files: usize) -> (usize, usize) {
-    let outer = jobs.clamp(1, files.max(1));
-    (outer, (jobs / outer).max(1))
+    merge(staged.map(|(i, t)| stage::text(i as load::FileId, t.source, t.problem, options.limits)).collect())
 }
 
 /// Joins the files' shares in input order (so output does not depend on thread timing), then resolves

@@ -2,10 +2,7 @@
 //!
 //! The parser hands over each element of the top-level lists (`items`, `problems`, …) as soon as it is
 //! complete (`load::yaml::parse_streaming`); the element is validated and turned into a model entity, then
-//! dropped. So a file is never held whole as a tree, and with two or more threads the elements are checked
-//! on a second thread while the parser goes on: the audit of a big file costs little more than its parse.
-
-use std::sync::mpsc;
+//! dropped. So a file is never held whole as a tree: memory stays proportional to the roadmap's entities.
 
 use crate::finding::{Entity, Finding, Label, Severity};
 use crate::load::yaml::{self, Limits, Node, Streamed, YamlProblem};
@@ -20,12 +17,9 @@ pub struct Staged {
     pub findings: Vec<Finding>,
 }
 
-/// Elements sent to the checking thread at a time.
-const BATCH: usize = 256;
-
 /// Parses and checks one file's text. `problem` is a reason the text could not be read as YAML at all
 /// (encoding, size), found before parsing.
-pub fn text(file: FileId, source: SourceFile, problem: Option<YamlProblem>, limits: Limits, jobs: usize) -> Staged {
+pub fn text(file: FileId, source: SourceFile, problem: Option<YamlProblem>, limits: Limits) -> Staged {
     let mut findings = Vec::new();
     if let Some(p) = problem {
         findings.push(invalid_yaml(file, p));
@@ -33,13 +27,11 @@ pub fn text(file: FileId, source: SourceFile, problem: Option<YamlProblem>, limi
     }
     let schema = Schema::roadmap();
     let lists = schema.element_lists();
-    let (parsed, elements) = if jobs >= 2 {
-        pipelined(&source.text, limits, &lists, file)
-    } else {
-        let mut acc = Elements::new(file);
-        let parsed = yaml::parse_streaming(&source.text, limits, &lists, &mut |s| acc.take(s, &lists));
-        (parsed, acc)
-    };
+    // Elements are checked as they arrive, on this thread: a second thread for them was measured slower
+    // (handing nodes over and freeing them on another thread cost more than the overlap saved); files run
+    // in parallel instead, and so do the rules.
+    let mut elements = Elements::new(file);
+    let parsed = yaml::parse_streaming(&source.text, limits, &lists, &mut |s| elements.take(s, &lists));
     let Elements { mut model, findings: element_findings, .. } = elements;
 
     let had_problems = !parsed.problems.is_empty();
@@ -72,34 +64,6 @@ pub fn text(file: FileId, source: SourceFile, problem: Option<YamlProblem>, limi
         }
     }
     Staged { source, model, findings }
-}
-
-/// Parses on this thread while another validates and extracts the elements.
-fn pipelined(text: &str, limits: Limits, lists: &[&str], file: FileId) -> (yaml::Parsed, Elements) {
-    let (tx, rx) = mpsc::sync_channel::<Vec<Streamed>>(8);
-    std::thread::scope(|s| {
-        let worker = s.spawn(move || {
-            let mut acc = Elements::new(file);
-            for batch in rx {
-                for streamed in batch {
-                    acc.take(streamed, lists);
-                }
-            }
-            acc
-        });
-        let mut batch = Vec::with_capacity(BATCH);
-        let parsed = yaml::parse_streaming(text, limits, lists, &mut |streamed| {
-            batch.push(streamed);
-            if batch.len() == BATCH {
-                // A send fails only if the worker died; its panic is raised by `join` below.
-                let _ = tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
-            }
-        });
-        let _ = tx.send(batch);
-        drop(tx);
-        let acc = worker.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-        (parsed, acc)
-    })
 }
 
 /// The entities and findings of the elements received so far.

@@ -25,14 +25,42 @@ where
 }
 
 /// Suggestions among many candidates (every id of a kind in a big roadmap), without comparing each
-/// unknown word with every candidate: candidates are bucketed by length (a typo within the limit changes
-/// the length by at most 3), screened by a cheap lower bound on the distance, and prefix matches are found
-/// by binary search. Same answers as [`did_you_mean`].
+/// unknown word with every candidate. Up to [`EXHAUSTIVE`] candidates: bucketed by length (a typo within
+/// the limit changes the length by at most 3) and screened by a cheap lower bound on the distance — the
+/// same answers as [`did_you_mean`]. Above that, a deletion index finds the candidates within one edit
+/// (substitution, insertion, deletion or swap) in time independent of their number; prefix matches are
+/// found by binary search either way.
 pub struct Index<'a> {
     /// (lower-cased, original), sorted by the lower-cased form.
     sorted: Vec<(String, &'a str)>,
     /// Positions in `sorted` by length in characters.
     by_len: std::collections::HashMap<usize, Vec<usize>>,
+    /// For big sets: (hash of a candidate or of one of its one-character deletions, position), sorted.
+    deletions: Vec<(u64, u32)>,
+}
+
+/// Candidate sets up to this size are searched exhaustively.
+pub const EXHAUSTIVE: usize = 4096;
+
+/// FNV-1a of `s` without its `skip`-th character.
+fn hash_without(s: &str, skip: Option<usize>) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for (i, c) in s.chars().enumerate() {
+        if Some(i) == skip {
+            continue;
+        }
+        let mut buf = [0u8; 4];
+        for b in c.encode_utf8(&mut buf).bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
+/// The hashes of `s` and of each one-character deletion of it.
+fn neighbourhood(s: &str) -> impl Iterator<Item = u64> + '_ {
+    std::iter::once(None).chain((0..s.chars().count()).map(Some)).map(move |skip| hash_without(s, skip))
 }
 
 impl<'a> Index<'a> {
@@ -40,10 +68,19 @@ impl<'a> Index<'a> {
         let mut sorted: Vec<(String, &'a str)> = candidates.into_iter().map(|c| (c.to_lowercase(), c)).collect();
         sorted.sort();
         let mut by_len: std::collections::HashMap<usize, Vec<usize>> = std::collections::HashMap::new();
-        for (i, (lc, _)) in sorted.iter().enumerate() {
-            by_len.entry(lc.chars().count()).or_default().push(i);
+        let mut deletions = Vec::new();
+        if sorted.len() <= EXHAUSTIVE {
+            for (i, (lc, _)) in sorted.iter().enumerate() {
+                by_len.entry(lc.chars().count()).or_default().push(i);
+            }
+        } else {
+            for (i, (lc, _)) in sorted.iter().enumerate() {
+                deletions.extend(neighbourhood(lc).map(|h| (h, i as u32)));
+            }
+            deletions.sort_unstable();
+            deletions.dedup();
         }
-        Index { sorted, by_len }
+        Index { sorted, by_len, deletions }
     }
 
     /// The closest candidate, as [`did_you_mean`] would choose it (ties: the first in `sorted` order).
@@ -65,6 +102,21 @@ impl<'a> Index<'a> {
                 }
                 offer(1, i);
             }
+        }
+        if !self.deletions.is_empty() {
+            for h in neighbourhood(&w) {
+                let start = self.deletions.partition_point(|(x, _)| *x < h);
+                for &(x, i) in &self.deletions[start..] {
+                    if x != h {
+                        break;
+                    }
+                    let d = distance(&w, &self.sorted[i as usize].0);
+                    if d <= limit {
+                        offer(d, i as usize);
+                    }
+                }
+            }
+            return best.map(|(_, i)| self.sorted[i].1);
         }
         let wbag = bag(&w);
         for len in n.saturating_sub(limit)..=n + limit {
@@ -147,6 +199,19 @@ mod tests {
         assert_eq!(did_you_mean("colour", keys), None);
         assert_eq!(did_you_mean("stale_after", ["as_of", "stale_after_days"]), Some("stale_after_days"));
         assert_eq!(did_you_mean("PRB-CHECKOT", ["PRB-CHECKOUT", "PRB-SIGNUP"]), Some("PRB-CHECKOUT"));
+    }
+
+    #[test]
+    fn big_sets_find_every_candidate_one_edit_away() {
+        let ids: Vec<String> = (0..20_000).map(|i| format!("PRB-{i:05}")).chain(["PRB-CHECKOUT".into()]).collect();
+        let index = Index::new(ids.iter().map(String::as_str));
+        assert!(!index.deletions.is_empty(), "big sets use the deletion index");
+        assert_eq!(index.best("PRB-0O123"), Some("PRB-00123"), "substitution");
+        assert_eq!(index.best("PRB-001234"), Some("PRB-00123"), "insertion");
+        assert_eq!(index.best("PRB-0123"), Some("PRB-00123"), "deletion (the first in order wins)");
+        assert_eq!(index.best("PRB-CHEKCOUT"), Some("PRB-CHECKOUT"), "swap");
+        assert_eq!(index.best("PRB-CHECK"), Some("PRB-CHECKOUT"), "prefix");
+        assert_eq!(index.best("ZZZ-ZZZZZ"), None);
     }
 
     #[test]
