@@ -12,3 +12,4 @@ mod org_rules; // extra_rules, rules, explain
 mod readme; // the README shows what the tool does
 mod report; // the leadership report: metrics, HTML safety, a real browser
 mod robustness; // hostile and broken input: never a panic, always a clear finding or error
+mod yaml_suite; // the official YAML test suite
