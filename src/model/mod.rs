@@ -385,6 +385,11 @@ impl Model {
 
     /// Appends another model (of later files), keeping document indices consistent.
     pub fn append(&mut self, other: Model) {
+        if self.documents.is_empty() {
+            // The first file (often the only one): take it as it is rather than moving every entity.
+            *self = other;
+            return;
+        }
         let base = self.documents.len() as u32;
         let shift = |mut m: Meta| {
             m.doc += base;
