@@ -131,7 +131,7 @@ impl Config {
             }
             Some(r) => r,
         };
-        let mut diags = Schema::config().check(&root, file, "config file", 1);
+        let mut diags = Schema::config().check(&root, file, "config file");
         for d in &mut diags {
             d.rule = CONFIG_RULE.into();
         }

@@ -89,16 +89,16 @@ impl Schema {
     }
 
     /// Validates one document. `what` names the file kind in messages ("roadmap file", "config file").
-    /// `jobs` threads may validate the elements of big lists in parallel.
-    pub fn check(&self, root: &Node, file: FileId, what: &str, jobs: usize) -> Vec<Finding> {
+    /// (Audits of roadmap files stream instead: `check_top` plus `check_element` per list element.)
+    pub fn check(&self, root: &Node, file: FileId, what: &str) -> Vec<Finding> {
         let mut findings = match (&self.split, root.as_map()) {
             (Some(split), Some(_)) => {
                 let mut out = self.check_top(root, file, what);
                 for (key, _) in &split.lists {
                     let Some(elements) = root.get(key).and_then(Node::as_seq) else { continue };
-                    let per_element =
-                        crate::parallel::map(elements, jobs, |i, n| self.check_element(key, i, n, file, what));
-                    out.extend(per_element.into_iter().flatten());
+                    for (i, n) in elements.iter().enumerate() {
+                        out.extend(self.check_element(key, i, n, file, what));
+                    }
                 }
                 out
             }
@@ -529,7 +529,7 @@ mod tests {
     fn check(src: &str) -> Vec<(String, String)> {
         let doc = parse(src, Limits::default()).documents.remove(0);
         Schema::roadmap()
-            .check(&doc.root, 0, "roadmap file", 2)
+            .check(&doc.root, 0, "roadmap file")
             .into_iter()
             .map(|f| (src[f.span.range()].to_owned(), f.message))
             .collect()

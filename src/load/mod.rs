@@ -212,11 +212,6 @@ pub fn decode(display: String, bytes: Vec<u8>) -> Text {
     }
 }
 
-/// Reads and parses one file whole (for small files: config, rules; audits stream, see `stage`).
-pub fn load_file(input: &Input, limits: Limits, max_size: u64) -> Result<Loaded, RunError> {
-    Ok(parse_text(read(input, max_size)?, limits))
-}
-
 /// Parses bytes already in memory (config and rule files, tests).
 pub fn load_bytes(display: String, bytes: Vec<u8>, limits: Limits) -> Loaded {
     parse_text(decode(display, bytes), limits)

@@ -318,17 +318,6 @@ pub struct EntityIdx {
 }
 
 impl Model {
-    /// Adds the entities of one document. Entities without a string `id` are skipped: the schema reports
-    /// them, and without an id nothing can refer to them.
-    pub fn add_document(&mut self, file: FileId, root: &Node) {
-        let doc = self.add_doc_info(file, root);
-        for (list, _) in ENTITY_LISTS {
-            for (i, n) in seq(root.get(list)) {
-                self.add_entity(file, doc, list, i, n);
-            }
-        }
-    }
-
     /// Records a document (every document, so that document indices match the file's); returns its index.
     pub fn add_doc_info(&mut self, file: FileId, root: &Node) -> u32 {
         self.documents.push(DocInfo { file, product: text(root.get("product")), owner: text(root.get("owner")) });
@@ -336,6 +325,7 @@ impl Model {
     }
 
     /// Adds element `index` of the top-level list `list` (one of [`ENTITY_LISTS`]) of document `doc`.
+    /// Entities without a string `id` are skipped: the schema reports them, and nothing can refer to them.
     pub fn add_entity(&mut self, file: FileId, doc: u32, list: &str, index: usize, n: &Node) {
         let Some(meta) = meta(file, doc, list, index, n) else { return };
         match list {

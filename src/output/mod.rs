@@ -115,6 +115,19 @@ pub trait Render {
     fn render(&self, report: &Report<'_>, out: &mut dyn Write) -> io::Result<()>;
 }
 
+/// Percent-encodes a `/`-separated path for a relative URI reference (SARIF locations, report links):
+/// everything but unreserved characters and `/`.
+pub fn uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
 /// A rule's title, or its id when unknown.
 pub fn title<'a>(registry: &'a Registry, rule: &'a str) -> &'a str {
     registry.get(rule).map_or(rule, |r| r.title.as_str())

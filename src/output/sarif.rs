@@ -7,7 +7,7 @@ use std::io::{self, Write};
 
 use serde_json::{json, Value as Json};
 
-use super::{location, Render, Report};
+use super::{location, uri, Render, Report};
 use crate::finding::Severity;
 use crate::rules::RuleMeta;
 
@@ -41,18 +41,6 @@ fn pascal(id: &str) -> String {
             c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
         })
         .collect()
-}
-
-/// Percent-encodes what may not appear raw in a relative URI reference.
-pub fn uri(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }
 
 fn descriptor(r: &RuleMeta, level_now: &str) -> Json {

@@ -311,18 +311,8 @@ fn relative(dir: &Path, file: &Path) -> Option<String> {
 /// A relative URL for a path: percent-encoded, and starting with `./` or `../` so that no part of it can
 /// read as a scheme (`javascript:`).
 fn url_path(path: &str) -> String {
-    let mut s = String::with_capacity(path.len() + 2);
-    if !path.starts_with("../") && !path.starts_with("./") {
-        s.push_str("./");
-    }
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_' | b'.' | b'~') {
-            s.push(b as char);
-        } else {
-            s.push_str(&format!("%{b:02X}"));
-        }
-    }
-    s
+    let prefix = if path.starts_with("../") || path.starts_with("./") { "" } else { "./" };
+    format!("{prefix}{}", crate::output::uri(path))
 }
 
 #[cfg(test)]

@@ -196,7 +196,7 @@ fn parse_rule_file(display: &str, bytes: Vec<u8>, sources: &mut SourceMap, extra
     };
     // Built-in rule files are validated by the test suite (`builtin_rule_files_follow_the_rule_schema`),
     // not again at every start.
-    let mut diags: Vec<Finding> = if extra { rule_schema().check(&root, file, "rule file", 1) } else { Vec::new() };
+    let mut diags: Vec<Finding> = if extra { rule_schema().check(&root, file, "rule file") } else { Vec::new() };
     for d in &mut diags {
         d.rule = CONFIG_RULE.into();
     }
@@ -273,7 +273,7 @@ mod tests {
             let loaded = load::load_bytes(format!("rules/{name}"), text.as_bytes().to_vec(), Limits::default());
             assert!(loaded.problems.is_empty(), "rules/{name}: {:?}", loaded.problems);
             let root = &loaded.documents[0].root;
-            let found = rule_schema().check(root, 0, "rule file", 1);
+            let found = rule_schema().check(root, 0, "rule file");
             assert!(found.is_empty(), "rules/{name}: {:#?}", found.iter().map(|f| &f.message).collect::<Vec<_>>());
         }
     }
