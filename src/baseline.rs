@@ -12,7 +12,7 @@ use crate::load::SourceMap;
 
 /// The fingerprint of every finding, in order.
 pub fn fingerprints(findings: &[Finding], sources: &SourceMap) -> Vec<String> {
-    let mut seen: HashMap<u64, u32> = HashMap::new();
+    let mut seen: crate::fxhash::FxHashMap<u64, u32> = Default::default();
     findings
         .iter()
         .map(|f| {

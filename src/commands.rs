@@ -13,9 +13,10 @@ use crate::error::RunError;
 use crate::finding::Severity;
 use crate::load::{self, Limits};
 use crate::output::{self, human::Human, Render, Report, Summary};
+use crate::parallel::Pending;
 use crate::rules::Registry;
 use crate::suggest::did_you_mean;
-use crate::{audit, Options};
+use crate::{audit_loaded, Options};
 
 /// Exit statuses: the contract.
 pub const EXIT_OK: u8 = 0;
@@ -24,9 +25,22 @@ pub const EXIT_ERROR: u8 = 2;
 
 /// Loads the config and the rules it adds; checks its rule ids.
 pub fn load_config_and_rules(config: Option<&Path>, isolated: bool) -> Result<(Config, Registry), RunError> {
+    let config = load_config(config, isolated)?;
+    let registry = with_config_rules(Registry::builtin(), &config)?;
+    Ok((config, registry))
+}
+
+fn load_config(config: Option<&Path>, isolated: bool) -> Result<Config, RunError> {
     let cwd = std::env::current_dir().map_err(|e| RunError::msg(format!("cannot read the current directory: {e}")))?;
-    let config = if isolated { Config::default() } else { Config::discover(config, &cwd)? };
-    let mut registry = Registry::builtin();
+    if isolated {
+        Ok(Config::default())
+    } else {
+        Config::discover(config, &cwd)
+    }
+}
+
+/// Adds the organisation's rule files named by the config to the built-in rules; checks the config's rule ids.
+fn with_config_rules(mut registry: Registry, config: &Config) -> Result<Registry, RunError> {
     if !config.extra_rules.is_empty() {
         let base = config.base_dir();
         let patterns: Vec<String> = config.extra_rules.iter().map(|p| anchored(&base, p)).collect();
@@ -36,7 +50,7 @@ pub fn load_config_and_rules(config: Option<&Path>, isolated: bool) -> Result<(C
         }
     }
     config.check_rule_ids(&registry)?;
-    Ok((config, registry))
+    Ok(registry)
 }
 
 /// A config-relative pattern, as seen from the working directory.
@@ -58,14 +72,30 @@ fn anchored(base: &Path, pattern: &str) -> String {
 /// What every audit-like command starts from: config, rules, the files, the options.
 pub struct Setup {
     pub config: Config,
-    pub registry: Registry,
+    /// The built-in rules, compiled on another thread while the files are read and parsed.
+    builtin: Pending<Registry>,
     pub inputs: Vec<load::Input>,
     pub options: Options,
 }
 
-/// Loads config and rules, finds the files, and settles the options.
+impl Setup {
+    /// The rules of this run: the built-in ones and the config's `extra_rules`, the config's rule ids checked.
+    pub fn registry(self) -> Result<(Config, Registry, Vec<load::Input>, Options), RunError> {
+        let registry = with_config_rules(self.builtin.wait(), &self.config)?;
+        Ok((self.config, registry, self.inputs, self.options))
+    }
+}
+
+/// Loads the config, starts compiling the rules, finds the files, and settles the options.
 pub fn setup(args: &AuditArgs) -> Result<Setup, RunError> {
-    let (config, registry) = load_config_and_rules(args.config.as_deref(), args.no_config)?;
+    let (config, inputs, options) = setup_inputs(args)?;
+    let builtin = Pending::start(options.jobs, Registry::builtin);
+    Ok(Setup { config, builtin, inputs, options })
+}
+
+/// The config, the files and the options, without the rules (the parse-only floor needs no rules).
+fn setup_inputs(args: &AuditArgs) -> Result<(Config, Vec<load::Input>, Options), RunError> {
+    let config = load_config(args.config.as_deref(), args.no_config)?;
     let base = config.base_dir();
     let mut excluded: Vec<String> = config.exclude.iter().map(|p| anchored(&base, p)).collect();
     excluded.extend(config.extra_rules.iter().map(|p| anchored(&base, p)));
@@ -77,12 +107,12 @@ pub fn setup(args: &AuditArgs) -> Result<Setup, RunError> {
         max_file_size: args.max_file_size,
         jobs: args.jobs.unwrap_or_else(crate::parallel::default_jobs),
     };
-    Ok(Setup { config, registry, inputs, options })
+    Ok((config, inputs, options))
 }
 
 /// `roadmap-audit view [PATH]...`
 pub fn view(args: &AuditArgs, out: &mut dyn Write) -> Result<u8, RunError> {
-    let Setup { config, inputs, options, .. } = setup(args)?;
+    let (config, _, inputs, options) = setup(args)?.registry()?;
     let loaded = crate::load_model(&inputs, &options)?;
     let lexicons = crate::rules::lexicon::Lexicons::new(&config.competitors);
     let ctx = crate::view_context(&config, &options, &lexicons);
@@ -104,10 +134,16 @@ pub fn view(args: &AuditArgs, out: &mut dyn Write) -> Result<u8, RunError> {
 /// `roadmap-audit [PATH]...`
 pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, RunError> {
     let outputs = outputs(args)?;
-    let Setup { config, registry, inputs, options } = setup(&args.audit)?;
-    let audit = audit(&inputs, &config, &registry, &options)?;
+    let setup = setup(&args.audit)?;
+    crate::timings::done("config, discover files");
+    // Files are read and parsed while the rules compile; a config error still wins over a file error.
+    let loaded = crate::load_model(&setup.inputs, &setup.options);
+    let (config, registry, inputs, options) = setup.registry()?;
+    crate::timings::done("wait for the rules");
+    let audit = audit_loaded(loaded?, &config, &registry, &options)?;
     let mut findings = audit.findings.clone();
     let mut fingerprints = crate::baseline::fingerprints(&findings, &audit.sources);
+    crate::timings::done("fingerprints");
 
     if let Some(path) = &args.write_baseline {
         let b = crate::baseline::BaselineFile::of(&findings, &fingerprints, &audit.sources);
@@ -176,6 +212,7 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, RunError> {
             }
         }
     }
+    crate::timings::done("metrics, output");
     if hidden > 0 && outputs.iter().any(|o| o.format != Format::Human) && !args.quiet {
         // Machine formats stay parseable: the note goes to stderr.
         eprintln_note(&format!(
@@ -241,7 +278,7 @@ fn audit_at_revision(
 /// `roadmap-audit parse [PATH]...` (hidden): read and parse every file exactly as an audit does, nothing more.
 /// Prints the number of YAML problems found, so the work cannot be optimised away.
 pub fn parse(args: &AuditArgs, out: &mut dyn Write) -> Result<u8, RunError> {
-    let Setup { inputs, options, .. } = setup(args)?;
+    let (_, inputs, options) = setup_inputs(args)?;
     let mut problems = 0;
     let mut documents = 0;
     // The same streaming parse an audit does (elements are handed over and dropped), nothing else.

@@ -18,6 +18,7 @@ pub mod config;
 pub mod date;
 pub mod error;
 pub mod finding;
+pub mod fxhash;
 pub mod git;
 pub mod load;
 pub mod model;
@@ -29,6 +30,7 @@ pub mod rules;
 pub mod schema;
 pub mod stage;
 pub mod suggest;
+pub mod timings;
 
 use config::Config;
 use date::Date;
@@ -82,7 +84,10 @@ pub fn load_model(inputs: &[Input], options: &Options) -> Result<Loaded, RunErro
         let text = load::read(input, options.max_file_size)?;
         Ok(stage::text(i as load::FileId, text.source, text.problem, options.limits))
     });
-    merge(staged.into_iter().collect::<Result<Vec<_>, RunError>>()?)
+    timings::done("read, parse, check files");
+    let loaded = merge(staged.into_iter().collect::<Result<Vec<_>, RunError>>()?);
+    timings::done("merge, resolve links");
+    loaded
 }
 
 /// Like [`load_model`], for texts already read (e.g. old versions of the files, from git).
@@ -123,9 +128,11 @@ pub fn audit_loaded(
     let lexicons = rules::lexicon::Lexicons::new(&config.competitors);
     let ctx = view_context(config, options, &lexicons);
     findings.extend(rules::engine::run(&model, registry, config, &ctx, options.jobs));
+    timings::done("rules");
     let findings = policy::apply(findings, &model, config, registry, options.as_of);
     let mut audit = Audit { sources, model, findings };
     sort_findings(&mut audit);
+    timings::done("policy, sort");
     Ok(audit)
 }
 

@@ -9,6 +9,7 @@ use roadmap_audit::cli::{Cli, Command};
 use roadmap_audit::commands::{self, EXIT_ERROR};
 
 fn main() -> ExitCode {
+    roadmap_audit::timings::start();
     let cli = Cli::parse(); // bad flags: clap prints why and exits with 2
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

@@ -42,6 +42,53 @@ where
     parts.into_iter().flat_map(|(_, v)| v).collect()
 }
 
+/// A value being computed on another thread while this one does other work (start-up work, such as
+/// compiling the rules, overlapped with reading and parsing the files). With one job it is computed
+/// when first asked for, on the calling thread.
+pub struct Pending<T: Send + 'static>(PendingState<T>);
+
+enum PendingState<T: Send + 'static> {
+    Thread(std::thread::JoinHandle<Option<T>>),
+    Deferred(Box<dyn FnOnce() -> T + Send>),
+}
+
+impl<T: Send + 'static> Pending<T> {
+    pub fn start(jobs: usize, f: impl FnOnce() -> T + Send + 'static) -> Pending<T> {
+        let f: Box<dyn FnOnce() -> T + Send> = Box::new(f);
+        if jobs > 1 {
+            // Shared so that the work can be taken back if no thread can be started (resource limits):
+            // then it is only done inline, later.
+            let slot = std::sync::Arc::new(Mutex::new(Some(f)));
+            let theirs = slot.clone();
+            let spawned = std::thread::Builder::new().name("prepare".into()).spawn(move || {
+                let f = theirs.lock().unwrap_or_else(|e| e.into_inner()).take();
+                f.map(|f| f())
+            });
+            match spawned {
+                Ok(h) => return Pending(PendingState::Thread(h)),
+                Err(_) => {
+                    let f = slot.lock().unwrap_or_else(|e| e.into_inner()).take();
+                    return Pending(PendingState::Deferred(f.expect("the thread never started")));
+                }
+            }
+        }
+        Pending(PendingState::Deferred(f))
+    }
+
+    /// Waits for the value. A panic on the other thread is resumed here, as if it had happened inline.
+    pub fn wait(self) -> T {
+        match self.0 {
+            PendingState::Thread(h) => match h.join() {
+                Ok(Some(v)) => v,
+                // Not reachable: the closure is only taken by the thread when it runs.
+                Ok(None) => unreachable!("the prepared work was taken twice"),
+                Err(e) => std::panic::resume_unwind(e),
+            },
+            PendingState::Deferred(f) => f(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -7,8 +7,6 @@
 //! that silenced nothing is reported too (`unused-waiver`), unless its rule is turned off in the config.
 //! A waiver naming a rule that does not exist is a `schema-violation`.
 
-use std::collections::HashMap;
-
 use crate::config::Config;
 use crate::date::Date;
 use crate::finding::{Entity, EntityKind, Finding, Severity};
@@ -33,7 +31,7 @@ pub fn apply(findings: Vec<Finding>, model: &Model, config: &Config, registry: &
         used: bool,
     }
     let mut live: Vec<Live<'_>> = Vec::new();
-    let mut index: HashMap<(EntityKind, &str, &str), Vec<usize>> = HashMap::new();
+    let mut index: crate::fxhash::FxHashMap<(EntityKind, &str, &str), Vec<usize>> = Default::default();
     for e in model.entities() {
         let (id, meta) = model.meta(e);
         for w in &meta.waivers {

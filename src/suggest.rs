@@ -25,22 +25,29 @@ where
 }
 
 /// Suggestions among many candidates (every id of a kind in a big roadmap), without comparing each
-/// unknown word with every candidate. Up to [`EXHAUSTIVE`] candidates: bucketed by length (a typo within
-/// the limit changes the length by at most 3) and screened by a cheap lower bound on the distance — the
-/// same answers as [`did_you_mean`]. Above that, a deletion index finds the candidates within one edit
-/// (substitution, insertion, deletion or swap) in time independent of their number; prefix matches are
-/// found by binary search either way.
+/// unknown word with every candidate. Candidates are bucketed by length (a typo within the limit changes
+/// the length by at most 3) and screened by a cheap lower bound on the distance — the same answers as
+/// [`did_you_mean`]. That scan costs the number of candidates per lookup; once the lookups of a run have
+/// scanned [`SCAN_BUDGET`] candidates of a set bigger than [`EXHAUSTIVE`], a deletion index is built and
+/// finds the candidates within one edit (substitution, insertion, deletion or swap) in time independent of
+/// their number. So a few broken references in a big roadmap cost a few scans, and many cost an index, never
+/// (references × ids). Prefix matches are found by binary search either way.
 pub struct Index<'a> {
     /// (lower-cased, original), sorted by the lower-cased form.
     sorted: Vec<(String, &'a str)>,
     /// Positions in `sorted` by length in characters.
     by_len: std::collections::HashMap<usize, Vec<usize>>,
-    /// For big sets: (hash of a candidate or of one of its one-character deletions, position), sorted.
+    /// Candidates scanned so far by the length-bucket search.
+    scanned: usize,
+    /// Once built: (hash of a candidate or of one of its one-character deletions, position), sorted.
     deletions: Vec<(u64, u32)>,
 }
 
-/// Candidate sets up to this size are searched exhaustively.
+/// Candidate sets up to this size are always searched by scanning.
 pub const EXHAUSTIVE: usize = 4096;
+
+/// Candidates scanned (over all lookups) before a bigger set gets its deletion index.
+pub const SCAN_BUDGET: usize = 400_000;
 
 /// FNV-1a of `s` without its `skip`-th character.
 fn hash_without(s: &str, skip: Option<usize>) -> u64 {
@@ -68,23 +75,28 @@ impl<'a> Index<'a> {
         let mut sorted: Vec<(String, &'a str)> = candidates.into_iter().map(|c| (c.to_lowercase(), c)).collect();
         sorted.sort();
         let mut by_len: std::collections::HashMap<usize, Vec<usize>> = std::collections::HashMap::new();
-        let mut deletions = Vec::new();
-        if sorted.len() <= EXHAUSTIVE {
-            for (i, (lc, _)) in sorted.iter().enumerate() {
-                by_len.entry(lc.chars().count()).or_default().push(i);
-            }
-        } else {
-            for (i, (lc, _)) in sorted.iter().enumerate() {
-                deletions.extend(neighbourhood(lc).map(|h| (h, i as u32)));
-            }
-            deletions.sort_unstable();
-            deletions.dedup();
+        for (i, (lc, _)) in sorted.iter().enumerate() {
+            by_len.entry(lc.chars().count()).or_default().push(i);
         }
-        Index { sorted, by_len, deletions }
+        Index { sorted, by_len, scanned: 0, deletions: Vec::new() }
+    }
+
+    /// Builds the deletion index (see [`Index`]).
+    fn index_deletions(&mut self) {
+        let mut deletions = Vec::new();
+        for (i, (lc, _)) in self.sorted.iter().enumerate() {
+            deletions.extend(neighbourhood(lc).map(|h| (h, i as u32)));
+        }
+        deletions.sort_unstable();
+        deletions.dedup();
+        self.deletions = deletions;
     }
 
     /// The closest candidate, as [`did_you_mean`] would choose it (ties: the first in `sorted` order).
-    pub fn best(&self, word: &str) -> Option<&'a str> {
+    pub fn best(&mut self, word: &str) -> Option<&'a str> {
+        if self.deletions.is_empty() && self.sorted.len() > EXHAUSTIVE && self.scanned >= SCAN_BUDGET {
+            self.index_deletions();
+        }
         let w = word.to_lowercase();
         let n = w.chars().count();
         let limit = (n / 3).clamp(1, 3);
@@ -110,7 +122,7 @@ impl<'a> Index<'a> {
                     if x != h {
                         break;
                     }
-                    let d = distance(&w, &self.sorted[i as usize].0);
+                    let d = distance_within(&w, &self.sorted[i as usize].0, limit);
                     if d <= limit {
                         offer(d, i as usize);
                     }
@@ -120,12 +132,14 @@ impl<'a> Index<'a> {
         }
         let wbag = bag(&w);
         for len in n.saturating_sub(limit)..=n + limit {
-            for &i in self.by_len.get(&len).map(Vec::as_slice).unwrap_or(&[]) {
+            let bucket = self.by_len.get(&len).map(Vec::as_slice).unwrap_or(&[]);
+            self.scanned += bucket.len();
+            for &i in bucket {
                 let lc = &self.sorted[i].0;
                 if bag_distance(&wbag, &bag(lc)) > limit {
                     continue;
                 }
-                let d = distance(&w, lc);
+                let d = distance_within(&w, lc, limit);
                 if d <= limit {
                     offer(d, i);
                 }
@@ -160,6 +174,51 @@ fn bag_distance(a: &[u8; 64], b: &[u8; 64]) -> usize {
 }
 
 /// Damerau-Levenshtein (optimal string alignment): a swapped pair of letters counts as one edit.
+/// [`distance`] when it is at most `limit`, else some number above `limit`. ASCII words up to 63 bytes
+/// (every id and key in practice) are compared on the stack, stopping as soon as no alignment can stay
+/// within the limit; a scan over thousands of ids calls this for most of them.
+fn distance_within(a: &str, b: &str, limit: usize) -> usize {
+    const MAX: usize = 63;
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if !a.is_ascii() || !b.is_ascii() || a.len() > MAX || b.len() > MAX {
+        return distance(std::str::from_utf8(a).unwrap_or(""), std::str::from_utf8(b).unwrap_or(""));
+    }
+    if a.len().abs_diff(b.len()) > limit {
+        return usize::MAX;
+    }
+    let m = b.len();
+    // Rows i-2, i-1 and i of the table `distance` fills (optimal string alignment), used in rotation.
+    let mut rows = [[0u8; MAX + 1]; 3];
+    for (j, cell) in rows[0].iter_mut().enumerate().take(m + 1) {
+        *cell = j as u8;
+    }
+    let limit8 = limit.min(MAX) as u8;
+    for i in 1..=a.len() {
+        let [r0, r1, r2] = &mut rows;
+        let (cur, prev, before) = match i % 3 {
+            0 => (r0, &*r2, &*r1),
+            1 => (r1, &*r0, &*r2),
+            _ => (r2, &*r1, &*r0),
+        };
+        cur[0] = i as u8;
+        let mut row_min = cur[0];
+        for j in 1..=m {
+            let cost = u8::from(a[i - 1] != b[j - 1]);
+            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(before[j - 2] + 1);
+            }
+            cur[j] = v;
+            row_min = row_min.min(v);
+        }
+        // A row's minimum never decreases further down the table.
+        if row_min > limit8 {
+            return usize::MAX;
+        }
+    }
+    usize::from(rows[a.len() % 3][m])
+}
+
 fn distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
@@ -192,6 +251,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_bounded_distance_agrees_within_its_limit() {
+        let words =
+            ["", "a", "ab", "ba", "abc", "acb", "PRB-00123", "PRB-0O123", "PRB-01234", "prb-00123", "kpi", "ÅÄÖ"];
+        for a in words {
+            for b in words {
+                let full = distance(a, b);
+                for limit in 0..4 {
+                    let bounded = distance_within(a, b, limit);
+                    if full <= limit {
+                        assert_eq!(bounded, full, "{a} {b} {limit}");
+                    } else {
+                        assert!(bounded > limit, "{a} {b} {limit}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn finds_typos_not_strangers() {
         let keys = ["problems", "kpis", "objectives", "owner"];
         assert_eq!(did_you_mean("problmes", keys), Some("problems"));
@@ -204,8 +282,12 @@ mod tests {
     #[test]
     fn big_sets_find_every_candidate_one_edit_away() {
         let ids: Vec<String> = (0..20_000).map(|i| format!("PRB-{i:05}")).chain(["PRB-CHECKOUT".into()]).collect();
-        let index = Index::new(ids.iter().map(String::as_str));
-        assert!(!index.deletions.is_empty(), "big sets use the deletion index");
+        let mut index = Index::new(ids.iter().map(String::as_str));
+        assert_eq!(index.best("PRB-0O123"), Some("PRB-00123"), "by scanning");
+        assert!(index.deletions.is_empty(), "a few lookups scan");
+        index.scanned = SCAN_BUDGET;
+        index.best("PRB-0O123");
+        assert!(!index.deletions.is_empty(), "many lookups in a big set use the deletion index");
         assert_eq!(index.best("PRB-0O123"), Some("PRB-00123"), "substitution");
         assert_eq!(index.best("PRB-001234"), Some("PRB-00123"), "insertion");
         assert_eq!(index.best("PRB-0123"), Some("PRB-00123"), "deletion (the first in order wins)");
@@ -218,7 +300,7 @@ mod tests {
     fn the_index_agrees_with_the_plain_search() {
         let ids: Vec<String> =
             (0..2000).map(|i| format!("PRB-{i:05}")).chain(["PRB-CHECKOUT".into(), "ITM-ABC".into()]).collect();
-        let index = Index::new(ids.iter().map(String::as_str));
+        let mut index = Index::new(ids.iter().map(String::as_str));
         for w in ["PRB-0O123", "prb-00123", "PRB-CHECKOT", "PRB-CHEC", "XYZ", "PRB-1999", "ITM-ACB", "PRB-CHECKOUT"] {
             let mut sorted: Vec<&str> = ids.iter().map(String::as_str).collect();
             sorted.sort_by_key(|c| c.to_lowercase());

@@ -73,6 +73,12 @@ impl Node {
     pub fn get(&self, key: &str) -> Option<&Node> {
         self.entry(key).map(|e| &e.value)
     }
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Node> {
+        match &mut self.value {
+            Value::Map(m) => m.iter_mut().find(|e| &*e.key == key).map(|e| &mut e.value),
+            _ => None,
+        }
+    }
     /// A short name of the node's type, as users know it.
     pub fn type_name(&self) -> &'static str {
         self.value.type_name()

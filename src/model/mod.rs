@@ -16,8 +16,6 @@ pub struct Meta {
     pub file: FileId,
     /// Index into [`Model::documents`].
     pub doc: u32,
-    /// JSON pointer of the entity within its document (`/items/3`).
-    pub pointer: String,
     /// The entity's mapping.
     pub span: Span,
     /// The `id` value (where whole-entity findings point).
@@ -320,40 +318,44 @@ pub struct EntityIdx {
 impl Model {
     /// Records a document (every document, so that document indices match the file's); returns its index.
     pub fn add_doc_info(&mut self, file: FileId, root: &Node) -> u32 {
-        self.documents.push(DocInfo { file, product: text(root.get("product")), owner: text(root.get("owner")) });
+        self.documents.push(DocInfo {
+            file,
+            product: text_copy(root.get("product")),
+            owner: text_copy(root.get("owner")),
+        });
         (self.documents.len() - 1) as u32
     }
 
     /// Adds element `index` of the top-level list `list` (one of [`ENTITY_LISTS`]) of document `doc`.
     /// Entities without a string `id` are skipped: the schema reports them, and nothing can refer to them.
-    pub fn add_entity(&mut self, file: FileId, doc: u32, list: &str, index: usize, n: &Node) {
-        let Some(meta) = meta(file, doc, list, index, n) else { return };
+    pub fn add_entity(&mut self, file: FileId, doc: u32, list: &str, n: &mut Node) {
+        let Some(meta) = meta(file, doc, n) else { return };
         match list {
             "objectives" => self.objectives.push(Objective {
                 id: id_of(n),
-                title: text(n.get("title")),
-                owner: text(n.get("owner")),
+                title: text(n.get_mut("title")),
+                owner: text(n.get_mut("owner")),
                 meta,
             }),
             "kpis" => self.kpis.push(Kpi {
                 id: id_of(n),
-                name: text(n.get("name")),
-                objective: n.get("objective").and_then(reference),
-                problems: refs(n.get("problems")),
+                name: text(n.get_mut("name")),
+                objective: n.get_mut("objective").and_then(reference),
+                problems: refs(n.get_mut("problems")),
                 has_baseline: present(n.get("baseline")),
                 has_target: present(n.get("target")),
-                owner: text(n.get("owner")),
-                unit: text(n.get("unit")),
+                owner: text(n.get_mut("owner")),
+                unit: text(n.get_mut("unit")),
                 meta,
             }),
             "problems" => self.problems.push(Problem {
                 id: id_of(n),
-                statement: text(n.get("statement")),
-                segment: text(n.get("segment")),
-                evidence: seq(n.get("evidence"))
-                    .map(|(_, e)| Evidence {
+                statement: text(n.get_mut("statement")),
+                segment: text(n.get_mut("segment")),
+                evidence: seq(n.get_mut("evidence"))
+                    .map(|e| Evidence {
                         kind: e.get("kind").and_then(Node::as_str).and_then(EvidenceKind::parse),
-                        summary: text(e.get("summary")),
+                        summary: text(e.get_mut("summary")),
                         date: date(e.get("date")),
                         span: e.span,
                     })
@@ -437,45 +439,45 @@ impl Model {
     }
 }
 
-fn item(n: &Node, meta: Meta) -> Item {
+fn item(n: &mut Node, meta: Meta) -> Item {
     Item {
         id: id_of(n),
-        title: text(n.get("title")),
+        title: text(n.get_mut("title")),
         item_type: n.get("type").and_then(Node::as_str).and_then(ItemType::parse).unwrap_or(ItemType::Feature),
         status: n.get("status").and_then(Node::as_str).and_then(Status::parse),
-        owner: text(n.get("owner")),
-        when: text(n.get("when")),
-        objectives: refs(n.get("objectives")),
-        problems: refs(n.get("problems")),
-        kpis: refs(n.get("kpis")),
-        drivers: seq(n.get("drivers")).filter_map(|(_, d)| d.as_str().and_then(Driver::parse)).collect(),
-        rationale: text(n.get("rationale")),
-        hypothesis: text(n.get("hypothesis")),
-        validation: seq(n.get("validation"))
-            .map(|(_, v)| Validation { kind: text(v.get("kind")), date: date(v.get("date")), span: v.span })
+        owner: text(n.get_mut("owner")),
+        when: text(n.get_mut("when")),
+        objectives: refs(n.get_mut("objectives")),
+        problems: refs(n.get_mut("problems")),
+        kpis: refs(n.get_mut("kpis")),
+        drivers: seq(n.get_mut("drivers")).filter_map(|d| d.as_str().and_then(Driver::parse)).collect(),
+        rationale: text(n.get_mut("rationale")),
+        hypothesis: text(n.get_mut("hypothesis")),
+        validation: seq(n.get_mut("validation"))
+            .map(|v| Validation { kind: text(v.get_mut("kind")), date: date(v.get("date")), span: v.span })
             .collect(),
-        dependencies: seq(n.get("dependencies"))
-            .filter_map(|(_, d)| {
+        dependencies: seq(n.get_mut("dependencies"))
+            .filter_map(|d| {
                 Some(Dependency {
-                    team: d.get("team").and_then(Node::as_str)?.to_owned(),
+                    team: d.get_mut("team").and_then(take_str)?,
                     acknowledged: d.get("acknowledged").and_then(Node::as_bool).unwrap_or(false),
-                    note: text(d.get("note")),
+                    note: text(d.get_mut("note")),
                     span: d.span,
                 })
             })
             .collect(),
         customer_facing: n.get("customer_facing").and_then(Node::as_bool),
         launch: n.get("launch").filter(|l| l.as_map().is_some()).map(|l| Launch {
-            marketing: text(l.get("marketing")).is_some(),
-            sales: text(l.get("sales")).is_some(),
-            support: text(l.get("support")).is_some(),
-            docs: text(l.get("docs")).is_some(),
+            marketing: present_text(l.get("marketing")),
+            sales: present_text(l.get("sales")),
+            support: present_text(l.get("support")),
+            docs: present_text(l.get("docs")),
             span: l.span,
         }),
-        commitments: seq(n.get("commitments"))
-            .filter_map(|(_, c)| {
+        commitments: seq(n.get_mut("commitments"))
+            .filter_map(|c| {
                 Some(Commitment {
-                    to: c.get("to").and_then(Node::as_str)?.to_owned(),
+                    to: c.get_mut("to").and_then(take_str)?,
                     external: c.get("external").and_then(Node::as_bool).unwrap_or(true),
                     date: date(c.get("date")),
                     span: c.span,
@@ -486,13 +488,41 @@ fn item(n: &Node, meta: Meta) -> Item {
     }
 }
 
-fn seq(n: Option<&Node>) -> impl Iterator<Item = (usize, &Node)> {
-    n.and_then(Node::as_seq).unwrap_or(&[]).iter().enumerate()
+// The element node is dropped once its entity is built, so its strings are moved into the entity rather
+// than copied (fewer allocations, and no freeing of the originals).
+
+fn seq(n: Option<&mut Node>) -> impl Iterator<Item = &mut Node> {
+    match n.map(|n| &mut n.value) {
+        Some(Value::Seq(items)) => items.iter_mut(),
+        _ => [].iter_mut(),
+    }
 }
 
-/// A non-blank string value.
-fn text(n: Option<&Node>) -> Option<String> {
+/// Moves a string value out of the node.
+fn take_str(n: &mut Node) -> Option<String> {
+    match &mut n.value {
+        Value::Str(s) => Some(String::from(std::mem::take(s))),
+        _ => None,
+    }
+}
+
+/// A non-blank string value, moved out of the node.
+fn text(n: Option<&mut Node>) -> Option<String> {
+    let n = n?;
+    if n.as_str()?.trim().is_empty() {
+        return None;
+    }
+    take_str(n)
+}
+
+/// A non-blank string value, copied (documents are still needed after this).
+fn text_copy(n: Option<&Node>) -> Option<String> {
     n.and_then(Node::as_str).filter(|s| !s.trim().is_empty()).map(str::to_owned)
+}
+
+/// Whether a non-blank string value is there.
+fn present_text(n: Option<&Node>) -> bool {
+    n.and_then(Node::as_str).is_some_and(|s| !s.trim().is_empty())
 }
 
 fn present(n: Option<&Node>) -> bool {
@@ -507,47 +537,46 @@ fn date(n: Option<&Node>) -> Option<Date> {
     n.and_then(Node::as_str).and_then(Date::parse)
 }
 
-fn id_of(n: &Node) -> String {
-    n.get("id").and_then(Node::as_str).unwrap_or_default().to_owned()
+fn id_of(n: &mut Node) -> String {
+    n.get_mut("id").and_then(take_str).unwrap_or_default()
 }
 
-fn reference(n: &Node) -> Option<Ref> {
-    let id = n.as_str().filter(|s| !s.is_empty())?;
-    Some(Ref { id: id.to_owned(), span: n.span, target: None })
+fn reference(n: &mut Node) -> Option<Ref> {
+    if n.as_str()?.is_empty() {
+        return None;
+    }
+    let span = n.span;
+    Some(Ref { id: take_str(n)?, span, target: None })
 }
 
-fn refs(n: Option<&Node>) -> Vec<Ref> {
-    seq(n).filter_map(|(_, r)| reference(r)).collect()
+fn refs(n: Option<&mut Node>) -> Vec<Ref> {
+    seq(n).filter_map(reference).collect()
 }
 
-fn meta(file: FileId, doc: u32, coll: &str, index: usize, n: &Node) -> Option<Meta> {
-    let entries = n.as_map()?;
+fn meta(file: FileId, doc: u32, n: &mut Node) -> Option<Meta> {
     let id = n.get("id")?;
     id.as_str().filter(|s| !s.is_empty())?;
-    let waivers = seq(n.get("waivers"))
+    let id_span = id.span;
+    let keys = n
+        .as_map()?
+        .iter()
+        .filter_map(|e| ENTITY_KEYS.iter().find(|k| **k == &*e.key).map(|k| (*k, e.key_span)))
+        .collect();
+    let waivers = seq(n.get_mut("waivers"))
+        .enumerate()
         .filter_map(|(i, w)| {
-            let rule = w.get("rule")?;
+            let rule = w.get_mut("rule")?;
+            let rule_span = rule.span;
             Some(Waiver {
-                rule: rule.as_str()?.to_owned(),
-                rule_span: rule.span,
-                reason: text(w.get("reason")).unwrap_or_default(),
+                rule: take_str(rule)?,
+                rule_span,
+                reason: text(w.get_mut("reason")).unwrap_or_default(),
                 expires: date(w.get("expires")),
-                approved_by: text(w.get("approved_by")),
+                approved_by: text(w.get_mut("approved_by")),
                 span: w.span,
                 index: i as u32,
             })
         })
         .collect();
-    Some(Meta {
-        file,
-        doc,
-        pointer: format!("/{coll}/{index}"),
-        span: n.span,
-        id_span: id.span,
-        keys: entries
-            .iter()
-            .filter_map(|e| ENTITY_KEYS.iter().find(|k| **k == &*e.key).map(|k| (*k, e.key_span)))
-            .collect(),
-        waivers,
-    })
+    Some(Meta { file, doc, span: n.span, id_span, keys, waivers })
 }

@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use crate::fxhash::FxHashMap;
+
 use super::{EntityIdx, Model, Ref};
 use crate::finding::{Entity, EntityKind, Finding, Severity};
 use crate::load::FileId;
@@ -14,7 +16,7 @@ pub const UNKNOWN_REFERENCE: &str = "unknown-reference";
 /// The id → entity index of a run; the first definition of an id wins.
 #[derive(Debug, Default)]
 pub struct Index {
-    ids: HashMap<String, EntityIdx>,
+    ids: FxHashMap<String, EntityIdx>,
 }
 
 impl Index {
@@ -69,62 +71,73 @@ pub fn resolve(model: &mut Model) -> (Index, Vec<Finding>) {
         (ix.best(word).map(str::to_owned), candidates.is_empty())
     };
 
-    let mut check = |r: &mut Ref, want: EntityKind, file: FileId, owner: Entity, field: &str| match index.ids.get(&r.id)
-    {
-        Some(t) if t.kind == want => r.target = Some(t.index),
-        found => {
-            let owner_text = format!("{} {}", owner.kind.noun(), owner.id.as_deref().unwrap_or("?"));
-            let (message, help) = match found {
-                Some(t) => (
-                    format!(
-                        "`{}` in `{field}` of {owner_text} is {} {}, not {}",
-                        r.id,
-                        article(t.kind),
-                        r.id,
-                        article(want)
+    // The owner's entity is only built for a finding: most references resolve.
+    let mut check =
+        |r: &mut Ref, want: EntityKind, file: FileId, (kind, id): (EntityKind, &str), field: &str| match index
+            .ids
+            .get(&r.id)
+        {
+            Some(t) if t.kind == want => r.target = Some(t.index),
+            found => {
+                let owner = Entity::new(kind, id);
+                let owner_text = format!("{} {id}", kind.noun());
+                let (message, help) = match found {
+                    Some(t) => (
+                        format!(
+                            "`{}` in `{field}` of {owner_text} is {} {}, not {}",
+                            r.id,
+                            article(t.kind),
+                            r.id,
+                            article(want)
+                        ),
+                        format!(
+                            "`{field}` lists {} ids; move `{}` to the list for {}s",
+                            want.noun(),
+                            r.id,
+                            t.kind.noun()
+                        ),
                     ),
-                    format!("`{field}` lists {} ids; move `{}` to the list for {}s", want.noun(), r.id, t.kind.noun()),
-                ),
-                None => {
-                    let msg = format!("`{}` in `{field}` of {owner_text} is not a known {} id", r.id, want.noun());
-                    let help = match suggest(want, &r.id) {
-                        (Some(s), _) => format!("did you mean `{s}`?"),
-                        (None, true) => format!(
+                    None => {
+                        let msg = format!("`{}` in `{field}` of {owner_text} is not a known {} id", r.id, want.noun());
+                        let help = match suggest(want, &r.id) {
+                            (Some(s), _) => format!("did you mean `{s}`?"),
+                            (None, true) => format!(
                             "no {} is defined in the audited files; define it, or audit the file that defines it too",
                             want.noun()
                         ),
-                        (None, false) => {
-                            format!("define {} `{}`, or audit the file that defines it too", article(want), r.id)
-                        }
-                    };
-                    (msg, help)
-                }
-            };
-            let mut f = Finding::new(UNKNOWN_REFERENCE, Severity::Error, file, r.span, owner, message).with_help(help);
-            f.discriminator = Some(format!("{field}:{}", r.id));
-            findings.push(f);
-        }
-    };
+                            (None, false) => {
+                                format!("define {} `{}`, or audit the file that defines it too", article(want), r.id)
+                            }
+                        };
+                        (msg, help)
+                    }
+                };
+                let mut f =
+                    Finding::new(UNKNOWN_REFERENCE, Severity::Error, file, r.span, owner, message).with_help(help);
+                f.discriminator = Some(format!("{field}:{}", r.id));
+                findings.push(f);
+            }
+        };
 
     for k in &mut model.kpis {
-        let owner = Entity::new(EntityKind::Kpi, &k.id);
+        let owner = (EntityKind::Kpi, k.id.as_str());
         if let Some(r) = &mut k.objective {
-            check(r, EntityKind::Objective, k.meta.file, owner.clone(), "objective");
+            check(r, EntityKind::Objective, k.meta.file, owner, "objective");
         }
         for r in &mut k.problems {
-            check(r, EntityKind::Problem, k.meta.file, owner.clone(), "problems");
+            check(r, EntityKind::Problem, k.meta.file, owner, "problems");
         }
     }
     for it in &mut model.items {
-        let owner = Entity::new(EntityKind::Item, &it.id);
+        let owner = (EntityKind::Item, it.id.as_str());
         for r in &mut it.objectives {
-            check(r, EntityKind::Objective, it.meta.file, owner.clone(), "objectives");
+            check(r, EntityKind::Objective, it.meta.file, owner, "objectives");
         }
         for r in &mut it.problems {
-            check(r, EntityKind::Problem, it.meta.file, owner.clone(), "problems");
+            check(r, EntityKind::Problem, it.meta.file, owner, "problems");
         }
         for r in &mut it.kpis {
-            check(r, EntityKind::Kpi, it.meta.file, owner.clone(), "kpis");
+            check(r, EntityKind::Kpi, it.meta.file, owner, "kpis");
         }
     }
     (index, findings)

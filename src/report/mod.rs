@@ -18,7 +18,7 @@ use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
 use crate::cli::{GraphArgs, GraphFormat, ReportArgs, ReportFormat};
-use crate::commands::{setup, Setup, EXIT_OK};
+use crate::commands::{setup, EXIT_OK};
 use crate::config::Config;
 use crate::error::RunError;
 use crate::load::{FileId, Input};
@@ -225,8 +225,10 @@ impl<'a> Report<'a> {
 pub fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<u8, RunError> {
     let format = report_format(args)?;
     let previous = args.compare.as_deref().map(compare::Previous::load).transpose()?;
-    let Setup { config, registry, inputs, options } = setup(&args.audit)?;
-    let audit = crate::audit(&inputs, &config, &registry, &options)?;
+    let setup = setup(&args.audit)?;
+    let loaded = crate::load_model(&setup.inputs, &setup.options);
+    let (config, registry, inputs, options) = setup.registry()?;
+    let audit = crate::audit_loaded(loaded?, &config, &registry, &options)?;
     let hrefs = file_hrefs(&audit, &inputs, &args.output);
     let report = Report::new(&audit, &registry, &config, &options, hrefs, previous.as_ref());
     let (text, name) = match format {
@@ -242,7 +244,8 @@ pub fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<u8, RunError> {
 
 /// `roadmap-audit graph`
 pub fn graph(args: &GraphArgs, out: &mut dyn Write) -> Result<u8, RunError> {
-    let Setup { inputs, options, .. } = setup(&args.audit)?;
+    // The rules are not needed, but the config's rule ids are still checked, as for every command.
+    let (_, _, inputs, options) = setup(&args.audit)?.registry()?;
     let loaded = crate::load_model(&inputs, &options)?;
     let g = graph::Graph::build(&loaded.model);
     let text = match args.format {

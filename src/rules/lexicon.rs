@@ -40,7 +40,7 @@ struct Signal {
     name: String,
     phrases: Vec<Phrase>,
     /// Phrases starting with an exact word, by that word.
-    by_first_word: std::collections::HashMap<String, Vec<usize>>,
+    by_first_word: crate::fxhash::FxHashMap<String, Vec<usize>>,
     /// Phrases starting with a prefix or a gap: tried at every position.
     others: Vec<usize>,
 }

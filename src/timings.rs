@@ -1,0 +1,40 @@
+//! Wall-clock time per pipeline step, printed to stderr when `ROADMAP_AUDIT_TIMINGS` is set (for
+//! benchmarking: `ROADMAP_AUDIT_TIMINGS=1 roadmap-audit … >/dev/null`). Costs one check per step otherwise.
+
+use std::sync::{Mutex, OnceLock};
+use std::time::Instant;
+
+struct Clock {
+    start: Instant,
+    last: Mutex<Instant>,
+}
+
+fn clock() -> Option<&'static Clock> {
+    static CLOCK: OnceLock<Option<Clock>> = OnceLock::new();
+    CLOCK
+        .get_or_init(|| {
+            std::env::var_os("ROADMAP_AUDIT_TIMINGS").map(|_| {
+                let now = Instant::now();
+                Clock { start: now, last: Mutex::new(now) }
+            })
+        })
+        .as_ref()
+}
+
+/// Starts the clock (call first thing).
+pub fn start() {
+    clock();
+}
+
+/// Marks the end of a step: prints how long it took since the previous mark, and since the start.
+pub fn done(step: &str) {
+    if let Some(c) = clock() {
+        let now = Instant::now();
+        let mut last = c.last.lock().unwrap_or_else(|e| e.into_inner());
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+        let line = format!("timing: {step:<28} {:>9.2} ms  (at {:>9.2} ms)\n", ms(now - *last), ms(now - c.start));
+        // Diagnostics only: a closed stderr is no reason to stop an audit.
+        let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
+        *last = now;
+    }
+}
