@@ -88,8 +88,14 @@ impl Setup {
 
 /// Loads the config, starts compiling the rules, finds the files, and settles the options.
 pub fn setup(args: &AuditArgs) -> Result<Setup, RunError> {
+    // Start-up work that depends on nothing the user wrote starts first, on another thread: the roadmap
+    // schema (needed as soon as the first entity is parsed), then the built-in rules (needed after parsing).
+    let jobs = args.jobs.unwrap_or_else(crate::parallel::default_jobs);
+    let builtin = Pending::start(jobs, || {
+        crate::schema::Schema::roadmap();
+        Registry::builtin()
+    });
     let (config, inputs, options) = setup_inputs(args)?;
-    let builtin = Pending::start(options.jobs, Registry::builtin);
     Ok(Setup { config, builtin, inputs, options })
 }
 

@@ -37,6 +37,8 @@ pub struct Index<'a> {
     sorted: Vec<(String, &'a str)>,
     /// Positions in `sorted` by length in characters.
     by_len: std::collections::HashMap<usize, Vec<usize>>,
+    /// The [`bag`] of each lower-cased candidate, in `sorted` order (64 bytes each, while suggesting).
+    bags: Vec<[u8; 64]>,
     /// Candidates scanned so far by the length-bucket search.
     scanned: usize,
     /// Once built: (hash of a candidate or of one of its one-character deletions, position), sorted.
@@ -78,7 +80,8 @@ impl<'a> Index<'a> {
         for (i, (lc, _)) in sorted.iter().enumerate() {
             by_len.entry(lc.chars().count()).or_default().push(i);
         }
-        Index { sorted, by_len, scanned: 0, deletions: Vec::new() }
+        let bags = sorted.iter().map(|(lc, _)| bag(lc)).collect();
+        Index { sorted, by_len, bags, scanned: 0, deletions: Vec::new() }
     }
 
     /// Builds the deletion index (see [`Index`]).
@@ -136,7 +139,7 @@ impl<'a> Index<'a> {
             self.scanned += bucket.len();
             for &i in bucket {
                 let lc = &self.sorted[i].0;
-                if bag_distance(&wbag, &bag(lc)) > limit {
+                if bag_distance(&wbag, &self.bags[i]) > limit {
                     continue;
                 }
                 let d = distance_within(&w, lc, limit);
@@ -149,11 +152,21 @@ impl<'a> Index<'a> {
     }
 }
 
-/// Character counts of a short string (bytes; ids are mostly ASCII, and this only screens).
+/// Character counts of a short string (bytes; this only screens, so bytes that share a slot only weaken
+/// the bound). Digits, letters and the usual id punctuation get slots of their own.
 fn bag(s: &str) -> [u8; 64] {
     let mut b = [0u8; 64];
     for c in s.bytes() {
-        let slot = &mut b[(c % 64) as usize];
+        let slot = match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'z' => 10 + c - b'a',
+            b'A'..=b'Z' => 10 + c - b'A',
+            b'-' => 36,
+            b'_' => 37,
+            b'.' => 38,
+            _ => 39 + c % 25,
+        };
+        let slot = &mut b[usize::from(slot)];
         *slot = slot.saturating_add(1);
     }
     b
@@ -162,15 +175,13 @@ fn bag(s: &str) -> [u8; 64] {
 /// A lower bound of the edit distance: characters one side has more of than the other (one edit changes
 /// at most one count on each side; a swap changes none).
 fn bag_distance(a: &[u8; 64], b: &[u8; 64]) -> usize {
-    let (mut more, mut less) = (0usize, 0usize);
+    // Branch-free, so the compiler can do all 64 slots in a few vector instructions.
+    let (mut more, mut less) = (0u32, 0u32);
     for (x, y) in a.iter().zip(b) {
-        if x > y {
-            more += usize::from(x - y);
-        } else {
-            less += usize::from(y - x);
-        }
+        more += u32::from(x.saturating_sub(*y));
+        less += u32::from(y.saturating_sub(*x));
     }
-    more.max(less)
+    more.max(less) as usize
 }
 
 /// Damerau-Levenshtein (optimal string alignment): a swapped pair of letters counts as one edit.

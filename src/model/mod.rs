@@ -22,14 +22,16 @@ pub struct Meta {
     pub id_span: Span,
     /// The format's keys present on the entity, with their key spans (for findings about one field).
     /// Extension (`x-`) and unknown keys are not kept.
-    pub keys: Vec<(&'static str, Span)>,
+    /// Compact (an index into the format's key names, and the span), as every entity has a dozen or more.
+    keys: Box<[(u8, Span)]>,
     pub waivers: Vec<Waiver>,
 }
 
 impl Meta {
     /// The span of a key on this entity, if it is written.
     pub fn key_span(&self, key: &str) -> Option<Span> {
-        self.keys.iter().find(|(k, _)| *k == key).map(|(_, s)| *s)
+        let k = ENTITY_KEYS.binary_search(&key).ok()?;
+        self.keys.iter().find(|(i, _)| usize::from(*i) == k).map(|(_, s)| *s)
     }
 }
 
@@ -277,35 +279,36 @@ pub const ENTITY_LISTS: [(&str, EntityKind); 4] = [
     ("items", EntityKind::Item),
 ];
 
-/// Every key of an entity in format v1: `Meta::keys` stores these names, not copies of them.
+/// Every key of an entity in format v1, sorted (for the binary search; checked by a test). `Meta::keys`
+/// stores indices into this list, not copies of the names. At most 256 (they are `u8`s).
 const ENTITY_KEYS: &[&str] = &[
-    "id",
-    "title",
-    "owner",
+    "baseline",
+    "commitments",
+    "customer_facing",
+    "dependencies",
     "description",
+    "drivers",
+    "evidence",
+    "hypothesis",
+    "id",
+    "kpis",
+    "launch",
     "name",
     "objective",
-    "problems",
-    "baseline",
-    "target",
-    "unit",
-    "waivers",
-    "statement",
-    "segment",
-    "evidence",
-    "type",
-    "status",
-    "when",
     "objectives",
-    "kpis",
-    "drivers",
+    "owner",
+    "problems",
     "rationale",
-    "hypothesis",
+    "segment",
+    "statement",
+    "status",
+    "target",
+    "title",
+    "type",
+    "unit",
     "validation",
-    "dependencies",
-    "customer_facing",
-    "launch",
-    "commitments",
+    "waivers",
+    "when",
 ];
 
 /// A reference to an entity of the model: its kind and index in that kind's list.
@@ -440,52 +443,86 @@ impl Model {
 }
 
 fn item(n: &mut Node, meta: Meta) -> Item {
-    Item {
-        id: id_of(n),
-        title: text(n.get_mut("title")),
-        item_type: n.get("type").and_then(Node::as_str).and_then(ItemType::parse).unwrap_or(ItemType::Feature),
-        status: n.get("status").and_then(Node::as_str).and_then(Status::parse),
-        owner: text(n.get_mut("owner")),
-        when: text(n.get_mut("when")),
-        objectives: refs(n.get_mut("objectives")),
-        problems: refs(n.get_mut("problems")),
-        kpis: refs(n.get_mut("kpis")),
-        drivers: seq(n.get_mut("drivers")).filter_map(|d| d.as_str().and_then(Driver::parse)).collect(),
-        rationale: text(n.get_mut("rationale")),
-        hypothesis: text(n.get_mut("hypothesis")),
-        validation: seq(n.get_mut("validation"))
-            .map(|v| Validation { kind: text(v.get_mut("kind")), date: date(v.get("date")), span: v.span })
-            .collect(),
-        dependencies: seq(n.get_mut("dependencies"))
-            .filter_map(|d| {
-                Some(Dependency {
-                    team: d.get_mut("team").and_then(take_str)?,
-                    acknowledged: d.get("acknowledged").and_then(Node::as_bool).unwrap_or(false),
-                    note: text(d.get_mut("note")),
-                    span: d.span,
-                })
-            })
-            .collect(),
-        customer_facing: n.get("customer_facing").and_then(Node::as_bool),
-        launch: n.get("launch").filter(|l| l.as_map().is_some()).map(|l| Launch {
-            marketing: present_text(l.get("marketing")),
-            sales: present_text(l.get("sales")),
-            support: present_text(l.get("support")),
-            docs: present_text(l.get("docs")),
-            span: l.span,
-        }),
-        commitments: seq(n.get_mut("commitments"))
-            .filter_map(|c| {
-                Some(Commitment {
-                    to: c.get_mut("to").and_then(take_str)?,
-                    external: c.get("external").and_then(Node::as_bool).unwrap_or(true),
-                    date: date(c.get("date")),
-                    span: c.span,
-                })
-            })
-            .collect(),
+    let mut it = Item {
+        id: String::new(),
         meta,
+        title: None,
+        item_type: ItemType::Feature,
+        status: None,
+        owner: None,
+        when: None,
+        objectives: Vec::new(),
+        problems: Vec::new(),
+        kpis: Vec::new(),
+        drivers: Vec::new(),
+        rationale: None,
+        hypothesis: None,
+        validation: Vec::new(),
+        dependencies: Vec::new(),
+        customer_facing: None,
+        launch: None,
+        commitments: Vec::new(),
+    };
+    // One pass over the keys (the loader keeps only the first of repeated keys, so order does not matter).
+    let Value::Map(entries) = &mut n.value else { return it };
+    for e in entries {
+        let v = &mut e.value;
+        match &*e.key {
+            "id" => it.id = take_str(v).unwrap_or_default(),
+            "title" => it.title = text(Some(v)),
+            "type" => it.item_type = v.as_str().and_then(ItemType::parse).unwrap_or(ItemType::Feature),
+            "status" => it.status = v.as_str().and_then(Status::parse),
+            "owner" => it.owner = text(Some(v)),
+            "when" => it.when = text(Some(v)),
+            "objectives" => it.objectives = refs(Some(v)),
+            "problems" => it.problems = refs(Some(v)),
+            "kpis" => it.kpis = refs(Some(v)),
+            "drivers" => it.drivers = seq(Some(v)).filter_map(|d| d.as_str().and_then(Driver::parse)).collect(),
+            "rationale" => it.rationale = text(Some(v)),
+            "hypothesis" => it.hypothesis = text(Some(v)),
+            "validation" => {
+                it.validation = seq(Some(v))
+                    .map(|v| Validation { kind: text(v.get_mut("kind")), date: date(v.get("date")), span: v.span })
+                    .collect()
+            }
+            "dependencies" => {
+                it.dependencies = seq(Some(v))
+                    .filter_map(|d| {
+                        Some(Dependency {
+                            team: d.get_mut("team").and_then(take_str)?,
+                            acknowledged: d.get("acknowledged").and_then(Node::as_bool).unwrap_or(false),
+                            note: text(d.get_mut("note")),
+                            span: d.span,
+                        })
+                    })
+                    .collect()
+            }
+            "customer_facing" => it.customer_facing = v.as_bool(),
+            "launch" if v.as_map().is_some() => {
+                it.launch = Some(Launch {
+                    marketing: present_text(v.get("marketing")),
+                    sales: present_text(v.get("sales")),
+                    support: present_text(v.get("support")),
+                    docs: present_text(v.get("docs")),
+                    span: v.span,
+                })
+            }
+            "commitments" => {
+                it.commitments = seq(Some(v))
+                    .filter_map(|c| {
+                        Some(Commitment {
+                            to: c.get_mut("to").and_then(take_str)?,
+                            external: c.get("external").and_then(Node::as_bool).unwrap_or(true),
+                            date: date(c.get("date")),
+                            span: c.span,
+                        })
+                    })
+                    .collect()
+            }
+            _ => {}
+        }
     }
+    it
 }
 
 // The element node is dropped once its entity is built, so its strings are moved into the entity rather
@@ -560,7 +597,7 @@ fn meta(file: FileId, doc: u32, n: &mut Node) -> Option<Meta> {
     let keys = n
         .as_map()?
         .iter()
-        .filter_map(|e| ENTITY_KEYS.iter().find(|k| **k == &*e.key).map(|k| (*k, e.key_span)))
+        .filter_map(|e| ENTITY_KEYS.binary_search(&&*e.key).ok().map(|k| (k as u8, e.key_span)))
         .collect();
     let waivers = seq(n.get_mut("waivers"))
         .enumerate()
@@ -579,4 +616,13 @@ fn meta(file: FileId, doc: u32, n: &mut Node) -> Option<Meta> {
         })
         .collect();
     Some(Meta { file, doc, span: n.span, id_span, keys, waivers })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn entity_keys_are_sorted_for_the_binary_search() {
+        assert!(super::ENTITY_KEYS.windows(2).all(|w| w[0] < w[1]));
+        assert!(super::ENTITY_KEYS.len() <= 256);
+    }
 }

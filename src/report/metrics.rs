@@ -4,7 +4,7 @@
 //! matched against (`rules::view`), and rule-based metrics count the audit's own findings, so the report
 //! and the audit never disagree. Everything is one pass over the model and one over the findings.
 
-use std::collections::HashSet;
+use crate::fxhash::FxHashSet;
 
 use serde::{Deserialize, Serialize};
 
@@ -187,7 +187,7 @@ impl Metrics {
                 .to_owned(),
         );
 
-        let flagged = |rule: &str| -> HashSet<(u32, &str)> {
+        let flagged = |rule: &str| -> FxHashSet<(u32, &str)> {
             audit
                 .findings
                 .iter()
