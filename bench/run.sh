@@ -127,11 +127,28 @@ for c in "${CASES[@]}"; do
     echo "$cmd" >"$out.$tool.cmd"
     "$HYPERFINE" -N --warmup "$warmup" --runs "$runs" "$@" --export-json "$out.$tool.json" -n "$label" "$cmd" >&2
   }
-  measure roadmap-audit "$ar" 1 audit "$AUDIT $dir"
+  # roadmap-audit, its --jobs 1 variant and the parse floor take turns, one run each per round (a hyperfine
+  # call with --runs 1 per round; one warm-up round), so that their ratio is measured under the same machine
+  # conditions: this VM's speed drifts by up to ±50% over minutes, which sequential blocks of runs turn into
+  # noise in the ratio. The rounds are merged into one hyperfine export per command (merge_rounds.py).
+  tools=(audit floor)
+  args=(-n roadmap-audit "$AUDIT $dir" -n "roadmap-audit parse" "$BIN parse --no-config $dir")
+  echo "$AUDIT $dir" >"$out.audit.cmd"
+  echo "$BIN parse --no-config $dir" >"$out.floor.cmd"
   if [ "$JOBS" = 1 ]; then
-    measure "roadmap-audit --jobs 1" "$ar" 1 audit-jobs1 "$AUDIT --jobs 1 $dir"
+    tools+=(audit-jobs1)
+    args+=(-n "roadmap-audit --jobs 1" "$AUDIT --jobs 1 $dir")
+    echo "$AUDIT --jobs 1 $dir" >"$out.audit-jobs1.cmd"
   fi
-  measure "roadmap-audit parse" "$fr" 1 floor "$BIN parse --no-config $dir"
+  rounds=$(( ar > fr ? ar : fr ))
+  echo "   $rounds rounds of: ${tools[*]}" >&2
+  for ((i = 0; i <= rounds; i++)); do
+    # Round 0 is the warm-up; its results are not kept.
+    "$HYPERFINE" -N --runs 1 --style none --export-json "$out.round$i.json" "${args[@]}" >/dev/null 2>>"$out.rounds.log" \
+      || die "hyperfine failed on $name (see $out.rounds.log)"
+  done
+  rm -f "$out.round0.json"
+  python3 "$HERE/merge_rounds.py" "$out" "$rounds" "${tools[@]}"
 
   # Peak memory of the whole process (and of the floor), from the kernel's accounting.
   /usr/bin/time -v $AUDIT "$dir" 2>"$out.audit.time" >/dev/null || true

@@ -107,7 +107,7 @@ fn merge(staged: Vec<stage::Staged>) -> Result<Loaded, RunError> {
         model.append(s.model);
         findings.extend(s.findings);
     }
-    let (_index, links) = model::resolve::resolve(&mut model);
+    let links = model::resolve::resolve(&mut model);
     findings.extend(links);
     Ok(Loaded { sources, model, findings })
 }

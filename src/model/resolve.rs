@@ -13,26 +13,37 @@ use crate::load::FileId;
 pub const DUPLICATE_ID: &str = "duplicate-id";
 pub const UNKNOWN_REFERENCE: &str = "unknown-reference";
 
-/// The id → entity index of a run; the first definition of an id wins.
-#[derive(Debug, Default)]
-pub struct Index {
-    ids: FxHashMap<String, EntityIdx>,
-}
-
-impl Index {
-    pub fn get(&self, id: &str) -> Option<EntityIdx> {
-        self.ids.get(id).copied()
+/// Builds the id index, resolves every reference (filling in [`Ref::target`]), and returns the structural
+/// findings. The first definition of an id wins.
+pub fn resolve(model: &mut Model) -> Vec<Finding> {
+    // Resolved on the model as it is (the index borrows its ids: no copies), then written back in the same
+    // order, once the index is gone.
+    let (targets, findings) = resolve_targets(model);
+    let mut targets = targets.into_iter();
+    for k in &mut model.kpis {
+        if let Some(r) = &mut k.objective {
+            r.target = targets.next().flatten();
+        }
+        for r in &mut k.problems {
+            r.target = targets.next().flatten();
+        }
     }
+    for it in &mut model.items {
+        for r in it.objectives.iter_mut().chain(&mut it.problems).chain(&mut it.kpis) {
+            r.target = targets.next().flatten();
+        }
+    }
+    findings
 }
 
-/// Builds the index, resolves every reference in place, and returns the structural findings.
-pub fn resolve(model: &mut Model) -> (Index, Vec<Finding>) {
+/// The target of every reference, in the order [`resolve`] writes them back, and the findings.
+fn resolve_targets(model: &Model) -> (Vec<Option<u32>>, Vec<Finding>) {
     let mut findings = Vec::new();
-    let mut index = Index::default();
-    let all: Vec<EntityIdx> = model.entities().collect();
-    for e in all {
+    let mut ids: FxHashMap<&str, EntityIdx> = FxHashMap::default();
+    ids.reserve(model.objectives.len() + model.kpis.len() + model.problems.len() + model.items.len());
+    for e in model.entities() {
         let (id, meta) = model.meta(e);
-        match index.ids.get(id) {
+        match ids.get(id) {
             Some(&first) => {
                 let (_, first_meta) = model.meta(first);
                 let message = if first.kind == e.kind {
@@ -53,7 +64,7 @@ pub fn resolve(model: &mut Model) -> (Index, Vec<Finding>) {
                 findings.push(f);
             }
             None => {
-                index.ids.insert(id.to_owned(), e);
+                ids.insert(id, e);
             }
         }
     }
@@ -61,8 +72,8 @@ pub fn resolve(model: &mut Model) -> (Index, Vec<Finding>) {
     // Candidate ids per kind, for suggestions (first definitions only); indexed on first use, so that a big
     // roadmap with many broken references does not compare each one with every id.
     let mut by_kind: HashMap<EntityKind, Vec<&str>> = HashMap::new();
-    for (id, e) in &index.ids {
-        by_kind.entry(e.kind).or_default().push(id.as_str());
+    for (id, e) in &ids {
+        by_kind.entry(e.kind).or_default().push(id);
     }
     let mut suggesters: HashMap<EntityKind, crate::suggest::Index<'_>> = HashMap::new();
     let mut suggest = |kind: EntityKind, word: &str| -> (Option<String>, bool) {
@@ -72,75 +83,69 @@ pub fn resolve(model: &mut Model) -> (Index, Vec<Finding>) {
     };
 
     // The owner's entity is only built for a finding: most references resolve.
-    let mut check =
-        |r: &mut Ref, want: EntityKind, file: FileId, (kind, id): (EntityKind, &str), field: &str| match index
-            .ids
-            .get(&r.id)
-        {
-            Some(t) if t.kind == want => r.target = Some(t.index),
-            found => {
-                let owner = Entity::new(kind, id);
-                let owner_text = format!("{} {id}", kind.noun());
-                let (message, help) = match found {
-                    Some(t) => (
-                        format!(
-                            "`{}` in `{field}` of {owner_text} is {} {}, not {}",
-                            r.id,
-                            article(t.kind),
-                            r.id,
-                            article(want)
-                        ),
-                        format!(
-                            "`{field}` lists {} ids; move `{}` to the list for {}s",
-                            want.noun(),
-                            r.id,
-                            t.kind.noun()
-                        ),
+    let mut check = |r: &Ref, want: EntityKind, file: FileId, (kind, id): (EntityKind, &str), field: &str| match ids
+        .get(r.id.as_str())
+    {
+        Some(t) if t.kind == want => Some(t.index),
+        found => {
+            let owner = Entity::new(kind, id);
+            let owner_text = format!("{} {id}", kind.noun());
+            let (message, help) = match found {
+                Some(t) => (
+                    format!(
+                        "`{}` in `{field}` of {owner_text} is {} {}, not {}",
+                        r.id,
+                        article(t.kind),
+                        r.id,
+                        article(want)
                     ),
-                    None => {
-                        let msg = format!("`{}` in `{field}` of {owner_text} is not a known {} id", r.id, want.noun());
-                        let help = match suggest(want, &r.id) {
-                            (Some(s), _) => format!("did you mean `{s}`?"),
-                            (None, true) => format!(
+                    format!("`{field}` lists {} ids; move `{}` to the list for {}s", want.noun(), r.id, t.kind.noun()),
+                ),
+                None => {
+                    let msg = format!("`{}` in `{field}` of {owner_text} is not a known {} id", r.id, want.noun());
+                    let help = match suggest(want, &r.id) {
+                        (Some(s), _) => format!("did you mean `{s}`?"),
+                        (None, true) => format!(
                             "no {} is defined in the audited files; define it, or audit the file that defines it too",
                             want.noun()
                         ),
-                            (None, false) => {
-                                format!("define {} `{}`, or audit the file that defines it too", article(want), r.id)
-                            }
-                        };
-                        (msg, help)
-                    }
-                };
-                let mut f =
-                    Finding::new(UNKNOWN_REFERENCE, Severity::Error, file, r.span, owner, message).with_help(help);
-                f.discriminator = Some(format!("{field}:{}", r.id));
-                findings.push(f);
-            }
-        };
+                        (None, false) => {
+                            format!("define {} `{}`, or audit the file that defines it too", article(want), r.id)
+                        }
+                    };
+                    (msg, help)
+                }
+            };
+            let mut f = Finding::new(UNKNOWN_REFERENCE, Severity::Error, file, r.span, owner, message).with_help(help);
+            f.discriminator = Some(format!("{field}:{}", r.id));
+            findings.push(f);
+            None
+        }
+    };
 
-    for k in &mut model.kpis {
+    let mut targets = Vec::new();
+    for k in &model.kpis {
         let owner = (EntityKind::Kpi, k.id.as_str());
-        if let Some(r) = &mut k.objective {
-            check(r, EntityKind::Objective, k.meta.file, owner, "objective");
+        if let Some(r) = &k.objective {
+            targets.push(check(r, EntityKind::Objective, k.meta.file, owner, "objective"));
         }
-        for r in &mut k.problems {
-            check(r, EntityKind::Problem, k.meta.file, owner, "problems");
+        for r in &k.problems {
+            targets.push(check(r, EntityKind::Problem, k.meta.file, owner, "problems"));
         }
     }
-    for it in &mut model.items {
+    for it in &model.items {
         let owner = (EntityKind::Item, it.id.as_str());
-        for r in &mut it.objectives {
-            check(r, EntityKind::Objective, it.meta.file, owner, "objectives");
+        for r in &it.objectives {
+            targets.push(check(r, EntityKind::Objective, it.meta.file, owner, "objectives"));
         }
-        for r in &mut it.problems {
-            check(r, EntityKind::Problem, it.meta.file, owner, "problems");
+        for r in &it.problems {
+            targets.push(check(r, EntityKind::Problem, it.meta.file, owner, "problems"));
         }
-        for r in &mut it.kpis {
-            check(r, EntityKind::Kpi, it.meta.file, owner, "kpis");
+        for r in &it.kpis {
+            targets.push(check(r, EntityKind::Kpi, it.meta.file, owner, "kpis"));
         }
     }
-    (index, findings)
+    (targets, findings)
 }
 
 fn article(kind: EntityKind) -> String {
