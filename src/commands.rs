@@ -92,7 +92,7 @@ pub fn setup(args: &AuditArgs) -> Result<Setup, RunError> {
     // schema (needed as soon as the first entity is parsed), then the built-in rules (needed after parsing).
     let jobs = args.jobs.unwrap_or_else(crate::parallel::default_jobs);
     let builtin = Pending::start(jobs, || {
-        crate::schema::Schema::roadmap();
+        crate::schema::Schema::prepare_roadmap();
         Registry::builtin()
     });
     let (config, inputs, options) = setup_inputs(args)?;
@@ -146,8 +146,15 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, RunError> {
     let loaded = crate::load_model(&setup.inputs, &setup.options);
     let (config, registry, inputs, options) = setup.registry()?;
     crate::timings::done("wait for the rules");
-    let audit = audit_loaded(loaded?, &config, &registry, &options)?;
-    let mut findings = audit.findings.clone();
+    let mut audit = audit_loaded(loaded?, &config, &registry, &options)?;
+    // Metrics describe the whole audit (before any baseline): computed first, then the findings are taken
+    // out to be filtered, rather than copied.
+    let metrics = match args.write_baseline {
+        None => crate::report::metrics_json(&audit, &registry, &config, &options),
+        Some(_) => None,
+    };
+    crate::timings::done("metrics");
+    let mut findings = std::mem::take(&mut audit.findings);
     let mut fingerprints = crate::baseline::fingerprints(&findings, &audit.sources);
     crate::timings::done("fingerprints");
 
@@ -182,7 +189,7 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, RunError> {
         sources: &audit.sources,
         findings: &findings[..shown],
         summary,
-        metrics: crate::report::metrics_json(&audit, &registry, &config, &options),
+        metrics,
         registry: &registry,
         model: Some(&audit.model),
         fingerprints: fingerprints[..shown].to_vec(),
@@ -218,7 +225,7 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, RunError> {
             }
         }
     }
-    crate::timings::done("metrics, output");
+    crate::timings::done("output");
     if hidden > 0 && outputs.iter().any(|o| o.format != Format::Human) && !args.quiet {
         // Machine formats stay parseable: the note goes to stderr.
         eprintln_note(&format!(

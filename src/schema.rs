@@ -36,6 +36,8 @@ struct Split {
 }
 
 static ROADMAP: OnceLock<Schema> = OnceLock::new();
+/// Set by [`Schema::prepare_roadmap`] before it compiles (on a thread of its own).
+static ROADMAP_PREPARING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 static CONFIG: OnceLock<Schema> = OnceLock::new();
 
 pub const ROADMAP_SCHEMA: &str = include_str!("../schemas/roadmap.schema.json");
@@ -45,6 +47,20 @@ impl Schema {
     /// The roadmap format, compiled on first use.
     pub fn roadmap() -> &'static Schema {
         ROADMAP.get_or_init(|| Schema::compile(ROADMAP_SCHEMA))
+    }
+    /// Compiles the roadmap format ahead of its first use (start-up work, on another thread).
+    pub fn prepare_roadmap() {
+        ROADMAP_PREPARING.store(true, std::sync::atomic::Ordering::Release);
+        Schema::roadmap();
+    }
+    /// The roadmap format if it is ready; `None` while [`Schema::prepare_roadmap`] is still compiling it
+    /// elsewhere (so the caller can do something else meanwhile). Compiles it here if nobody is.
+    pub fn roadmap_if_ready() -> Option<&'static Schema> {
+        match ROADMAP.get() {
+            Some(s) => Some(s),
+            None if ROADMAP_PREPARING.load(std::sync::atomic::Ordering::Acquire) => None,
+            None => Some(Schema::roadmap()),
+        }
     }
     /// The `.roadmap-audit.yaml` format.
     pub fn config() -> &'static Schema {
@@ -533,6 +549,17 @@ mod tests {
             .into_iter()
             .map(|f| (src[f.span.range()].to_owned(), f.message))
             .collect()
+    }
+
+    #[test]
+    fn the_streamed_lists_are_the_schemas_element_lists() {
+        // The loader streams the model's entity lists; the schema must have an element schema for each.
+        let model: Vec<&str> = crate::model::ENTITY_LISTS.iter().map(|(l, _)| *l).collect();
+        let mut schema = Schema::roadmap().element_lists();
+        let mut sorted = model.clone();
+        sorted.sort_unstable();
+        schema.sort_unstable();
+        assert_eq!(schema, sorted);
     }
 
     #[test]

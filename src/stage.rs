@@ -5,7 +5,7 @@
 //! dropped. So a file is never held whole as a tree: memory stays proportional to the roadmap's entities.
 
 use crate::finding::{Entity, Finding, Label, Severity};
-use crate::load::yaml::{self, Limits, Node, Streamed, YamlProblem};
+use crate::load::yaml::{self, Limits, Streamed, YamlProblem};
 use crate::load::{FileId, SourceFile, Span, Value};
 use crate::model::Model;
 use crate::schema::{self, Schema};
@@ -25,14 +25,15 @@ pub fn text(file: FileId, source: SourceFile, problem: Option<YamlProblem>, limi
         findings.push(invalid_yaml(file, p));
         return Staged { source, model: Model::default(), findings };
     }
-    let schema = Schema::roadmap();
-    let lists = schema.element_lists();
+    let lists: Vec<&str> = crate::model::ENTITY_LISTS.iter().map(|(list, _)| *list).collect();
     // Elements are checked as they arrive, on this thread. A second thread for them was measured twice, and
     // slower both times (freeing on the checking thread; then moving strings there and freeing here): the
     // handing over costs what the overlap saves. Files run in parallel instead, and so do the rules.
     let mut elements = Elements::new(file);
-    let parsed = yaml::parse_streaming(&source.text, limits, &lists, &mut |mut s| elements.take(&mut s, &lists));
+    let parsed = yaml::parse_streaming(&source.text, limits, &lists, &mut |s| elements.take(s, &lists));
+    elements.finish(&lists);
     let Elements { mut model, findings: element_findings, .. } = elements;
+    let schema = Schema::roadmap();
 
     let had_problems = !parsed.problems.is_empty();
     findings.extend(parsed.problems.into_iter().map(|p| invalid_yaml(file, p)));
@@ -66,32 +67,60 @@ pub fn text(file: FileId, source: SourceFile, problem: Option<YamlProblem>, limi
     Staged { source, model, findings }
 }
 
+/// Elements kept while the schema is still being compiled on another thread, at most: then parsing waits.
+const MAX_WAITING: usize = 4096;
+
 /// The entities and findings of the elements received so far.
 struct Elements {
     file: FileId,
     model: Model,
     /// Schema findings, with the document they belong to.
     findings: Vec<(u32, Finding)>,
+    /// Elements received before the schema was ready (see [`Schema::roadmap_if_ready`]): parsing goes on
+    /// meanwhile, and they are checked, in order, as soon as it is.
+    waiting: Vec<Streamed>,
 }
 
 impl Elements {
     fn new(file: FileId) -> Elements {
-        Elements { file, model: Model::default(), findings: Vec::new() }
+        Elements { file, model: Model::default(), findings: Vec::new(), waiting: Vec::new() }
     }
 
     /// Takes in one element (moving out the strings its entity keeps).
-    fn take(&mut self, streamed: &mut Streamed, lists: &[&str]) {
-        match streamed {
-            Streamed::Restart => *self = Elements::new(self.file),
-            Streamed::Element { doc, list, index, node } => self.element(*doc as u32, lists[*list], *index, node),
+    fn take(&mut self, streamed: Streamed, lists: &[&str]) {
+        if let Streamed::Restart = streamed {
+            *self = Elements::new(self.file);
+            return;
+        }
+        match Schema::roadmap_if_ready() {
+            None if self.waiting.len() < MAX_WAITING => self.waiting.push(streamed),
+            ready => {
+                let schema = ready.unwrap_or_else(Schema::roadmap);
+                for w in std::mem::take(&mut self.waiting) {
+                    self.check(schema, w, lists);
+                }
+                self.check(schema, streamed, lists);
+            }
         }
     }
 
-    fn element(&mut self, doc: u32, list: &str, index: usize, node: &mut Node) {
-        let found = Schema::roadmap().check_element(list, index, node, self.file, "roadmap file");
+    /// Checks the elements still waiting for the schema (waiting for it if need be).
+    fn finish(&mut self, lists: &[&str]) {
+        if !self.waiting.is_empty() {
+            let schema = Schema::roadmap();
+            for w in std::mem::take(&mut self.waiting) {
+                self.check(schema, w, lists);
+            }
+        }
+    }
+
+    fn check(&mut self, schema: &Schema, streamed: Streamed, lists: &[&str]) {
+        let Streamed::Element { doc, list, index, mut node } = streamed else { return };
+        let (doc, list) = (doc as u32, lists[list]);
+        let found = schema.check_element(list, index, &node, self.file, "roadmap file");
         self.findings.extend(found.into_iter().map(|f| (doc, f)));
         // Last: building the entity moves the node's strings out.
-        self.model.add_entity(self.file, doc, list, node);
+        self.model.add_entity(self.file, doc, list, &mut node);
     }
 }
 
