@@ -229,7 +229,8 @@ pub enum Streamed {
 /// the rest is still being parsed. Elements of a document that ends in a fatal error are handed over too:
 /// the caller drops those with `doc >= documents.len()`.
 ///
-/// `key:<tab>value` is valid YAML that saphyr-parser rejects; on that exact error we replace the separating
+/// `key:<tab>value` is valid YAML that saphyr-parser rejects; on that exact error, when the tab separates a
+/// value on the same line (not a block collection, which a tab may not indent), we replace the separating
 /// tab(s) with spaces (same byte length, so spans are unchanged and no scalar content changes) and parse
 /// again. The retries are bounded so the total work stays linear in practice.
 pub fn parse_streaming(text: &str, limits: Limits, lists: &[&str], sink: &mut dyn FnMut(Streamed)) -> Parsed {
@@ -242,7 +243,7 @@ pub fn parse_streaming(text: &str, limits: Limits, lists: &[&str], sink: &mut dy
             sink(Streamed::Restart);
         }
         match Builder::new(src, limits, lists, &mut *sink).run() {
-            Err(TabAfterColon(at)) if reparsed + src.len() <= budget_bytes => {
+            Err(TabAfterColon(at)) if reparsed + src.len() <= budget_bytes && tab_may_separate(&src[at..]) => {
                 reparsed += src.len();
                 let s = patched.get_or_insert_with(|| text.to_owned());
                 // SAFETY of the edit: only ASCII tabs are replaced by ASCII spaces.
@@ -268,6 +269,37 @@ pub fn parse_streaming(text: &str, limits: Limits, lists: &[&str], sink: &mut dy
 }
 
 struct TabAfterColon(usize);
+
+/// Whether tabs after a `:`, followed by `rest` (the text after them), separate a value on the same line,
+/// as YAML allows (`key:<TAB>value`), rather than indent a block collection, which YAML forbids
+/// (`key:<TAB>- a`, `key:<TAB>other: b`; suite cases Y79Y-007 and Y79Y-009).
+fn tab_may_separate(rest: &str) -> bool {
+    let line = rest.split(['\n', '\r']).next().unwrap_or("");
+    let starts_entry = |s: &str, c: char| s.strip_prefix(c).is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t']));
+    if starts_entry(line, '-') || starts_entry(line, '?') {
+        return false;
+    }
+    // What follows the value on the line, if it is a quoted one; else the plain value up to a comment.
+    let after = match line.chars().next() {
+        Some(q @ ('"' | '\'')) => {
+            let mut escaped = false;
+            let end = line[1..].char_indices().find(|&(_, c)| {
+                let closes = c == q && !escaped;
+                escaped = q == '"' && c == '\\' && !escaped;
+                closes
+            });
+            match end {
+                Some((i, _)) => &line[1 + i + 1..],
+                None => "",
+            }
+        }
+        Some('[' | '{') => "",
+        _ => line.split(" #").next().unwrap_or(""),
+    };
+    // `key: value` after the tab would be a mapping indented by a tab.
+    let after = after.trim_end();
+    !(after.contains(": ") || after.contains(":\t") || after.ends_with(':'))
+}
 
 /// Converts the parser's character indices to byte offsets with a forward-moving cursor (markers arrive
 /// nearly in order), so no per-character table is needed.
@@ -399,7 +431,13 @@ impl<'a, 's> Builder<'a, 's> {
                         if retry_tabs {
                             return Err(Stop::Tab(at, Parsed::default()));
                         }
-                        let help = Some("put a space, not a tab, after the `:`".to_owned());
+                        let rest = self.cursor.text.get(at..).unwrap_or("").trim_start_matches('\t');
+                        let help = Some(if tab_may_separate(rest) {
+                            "put a space, not a tab, after the `:`".to_owned()
+                        } else {
+                            "a tab cannot indent a block sequence or mapping: put a space, not a tab, after the `:`"
+                                .to_owned()
+                        });
                         return Err(self.fatal(Span::at(at), format!("YAML syntax error: {info}"), help));
                     }
                     let help = syntax_help(&info);

@@ -97,7 +97,6 @@ pub struct Problem {
 #[derive(Clone, Debug)]
 pub struct Evidence {
     pub kind: Option<EvidenceKind>,
-    pub summary: Option<String>,
     /// A valid date; a malformed one counts as undated (it is a schema violation).
     pub date: Option<Date>,
     pub span: Span,
@@ -361,7 +360,6 @@ impl Model {
                 evidence: seq(n.get_mut("evidence"))
                     .map(|e| Evidence {
                         kind: e.get("kind").and_then(Node::as_str).and_then(EvidenceKind::parse),
-                        summary: text(e.get_mut("summary")),
                         date: date(e.get("date")),
                         span: e.span,
                     })

@@ -85,6 +85,22 @@ fn bom_crlf_tabs_and_multiple_documents_load() {
 }
 
 #[test]
+fn a_tab_may_separate_a_value_but_not_indent_a_collection() {
+    // `key:<TAB>value` is valid YAML (saphyr-parser rejects it; we retry with the tab as a space).
+    let ok = "version: 1\nobjectives:\n  - id: O1\n    title:\t\"Grow: fast\"\n    owner:\tana # note: x\n";
+    let (c, f, _) = audit_file("r.yaml", ok, &[]);
+    assert_eq!((c, f.len()), (0, 0), "{f:#?}");
+    // A tab before a block sequence or mapping is not (YAML test suite Y79Y-007 and Y79Y-009).
+    for bad in ["version: 1\nx-a:\t- a\n", "version: 1\nx-a:\tb: c\n"] {
+        let (c, f, _) = audit_file("r.yaml", bad, &[]);
+        assert_eq!(c, 1, "{bad:?}");
+        let (at, _) = only(&f);
+        assert_eq!(at, "invalid-yaml@2:6", "{bad:?}");
+        assert!(f[0]["help"].as_str().unwrap().contains("a tab cannot indent a block sequence or mapping"));
+    }
+}
+
+#[test]
 fn alias_bomb_is_stopped() {
     let mut s = String::from("version: 1\nx-a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
     for i in 1..12 {

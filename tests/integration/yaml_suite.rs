@@ -25,29 +25,14 @@ use crate::support::{code, json_findings, root, run, stderr, AS_OF};
 /// Cases where our verdict (an `invalid-yaml` finding or not) differs from the suite's: (case id, why).
 /// "accepts" = the suite marks the case invalid but we load it; "rejects" = the suite marks it valid but we
 /// report `invalid-yaml`. saphyr-parser 0.3.3 on its own agrees with the suite on every case: these come
-/// from our layer over it (duplicate-key findings, the `key:<TAB>value` retry). Our depth and alias budgets
+/// from our layer over it (duplicate-key findings). Our depth and alias budgets
 /// are never hit by the suite.
-const KNOWN_DISAGREEMENTS: &[(&str, &str)] = &[
-    (
-        "2JQS",
-        "rejects, by design: `: a` / `: b` is a mapping with two empty (null) keys; YAML forbids duplicate keys, \
+const KNOWN_DISAGREEMENTS: &[(&str, &str)] = &[(
+    "2JQS",
+    "rejects, by design: `: a` / `: b` is a mapping with two empty (null) keys; YAML forbids duplicate keys, \
          but the suite tests the event stream, where uniqueness is not checked. We report `duplicate key` \
          (invalid-yaml), as for any repeated key",
-    ),
-    (
-        "Y79Y-007",
-        "accepts, our tab workaround: `? -` / `:<TAB>-` uses a tab as indentation before a compact block \
-         sequence. saphyr-parser rejects it (with the message \"':' must be followed by a valid YAML \
-         whitespace\"), which is the message our `key:<TAB>value` workaround in \
-         load::yaml::parse_streaming retries on after turning the tab into a space; the patched `: -` is valid",
-    ),
-    (
-        "Y79Y-009",
-        "accepts, our tab workaround: `? key:` / `:<TAB>key:` uses a tab as indentation before a compact block \
-         mapping; as in Y79Y-007 saphyr-parser rejects it with the tab-after-colon message and our retry with \
-         a space loads it",
-    ),
-];
+)];
 
 /// Cases that the binary also runs on, besides every invalid case and every disagreement: every Nth valid
 /// case (by id), so each process-level path (exit code, JSON output) is seen on valid YAML too.
