@@ -243,7 +243,9 @@ pub fn parse_streaming(text: &str, limits: Limits, lists: &[&str], sink: &mut dy
             sink(Streamed::Restart);
         }
         match Builder::new(src, limits, lists, &mut *sink).run() {
-            Err(TabAfterColon(at)) if reparsed + src.len() <= budget_bytes && tab_may_separate(&src[at..]) => {
+            Err(TabAfterColon(at))
+                if reparsed + src.len() <= budget_bytes && tab_may_separate(src.get(at..).unwrap_or("")) =>
+            {
                 reparsed += src.len();
                 let s = patched.get_or_insert_with(|| text.to_owned());
                 // SAFETY of the edit: only ASCII tabs are replaced by ASCII spaces.
@@ -279,25 +281,27 @@ fn tab_may_separate(rest: &str) -> bool {
     if starts_entry(line, '-') || starts_entry(line, '?') {
         return false;
     }
-    // What follows the value on the line, if it is a quoted one; else the plain value up to a comment.
+    // What could make the line a `key: value`: what follows a quoted value, or the plain value itself.
     let after = match line.chars().next() {
         Some(q @ ('"' | '\'')) => {
-            let mut escaped = false;
-            let end = line[1..].char_indices().find(|&(_, c)| {
-                let closes = c == q && !escaped;
-                escaped = q == '"' && c == '\\' && !escaped;
-                closes
-            });
-            match end {
-                Some((i, _)) => &line[1 + i + 1..],
-                None => "",
+            // The closing quote: `\"` escapes in double quotes, `''` in single quotes.
+            let b = line.as_bytes();
+            let mut i = 1;
+            loop {
+                match b.get(i) {
+                    None => break "",
+                    Some(b'\\') if q == '"' => i += 2,
+                    Some(&c) if c == q as u8 && q == '\'' && b.get(i + 1) == Some(&b'\'') => i += 2,
+                    Some(&c) if c == q as u8 => break line.get(i + 1..).unwrap_or(""),
+                    Some(_) => i += 1,
+                }
             }
         }
-        Some('[' | '{') => "",
-        _ => line.split(" #").next().unwrap_or(""),
+        Some('[' | '{' | '#') => "",
+        _ => line,
     };
-    // `key: value` after the tab would be a mapping indented by a tab.
-    let after = after.trim_end();
+    // `key: value` after the tab would be a mapping indented by a tab (a comment does not count).
+    let after = after.split(" #").next().unwrap_or("").trim_end();
     !(after.contains(": ") || after.contains(":\t") || after.ends_with(':'))
 }
 
@@ -766,6 +770,31 @@ mod tests {
         let p = parse(text, Limits::default());
         assert!(p.problems.is_empty(), "{:?}", p.problems);
         p.documents.into_iter().next().unwrap().root
+    }
+
+    #[test]
+    fn what_a_tab_after_a_colon_may_separate() {
+        for value in [
+            "value",
+            "value # a: b",
+            "\"a: b\"",
+            "'it''s: x'",
+            "\"esc \\\" q\" # c:",
+            "[a, b]",
+            "{a: b}",
+            "",
+            "# c: d",
+            "ü: x",
+        ] {
+            let expect = !value.starts_with('ü');
+            assert_eq!(tab_may_separate(value), expect, "{value:?}");
+        }
+        for collection in ["- a", "-", "? k", "k: v", "k:", "\"k\": v", "'k': v", "\"unterminated: x"] {
+            let expect = collection == "\"unterminated: x";
+            assert_eq!(tab_may_separate(collection), expect, "{collection:?}");
+        }
+        // Only the tab's own line counts.
+        assert!(tab_may_separate("value\nnext: line"));
     }
 
     #[test]
