@@ -101,6 +101,11 @@ impl<'a> Index<'a> {
             self.index_deletions();
         }
         let w = word.to_lowercase();
+        let pattern = Pattern::new(&w);
+        let within = |c: &str, limit: usize| match &pattern {
+            Some(p) if c.is_ascii() => p.distance(c.as_bytes()),
+            _ => distance_within(&w, c, limit),
+        };
         let n = w.chars().count();
         let limit = (n / 3).clamp(1, 3);
         let mut best: Option<(usize, usize)> = None; // (distance, position)
@@ -125,7 +130,7 @@ impl<'a> Index<'a> {
                     if x != h {
                         break;
                     }
-                    let d = distance_within(&w, &self.sorted[i as usize].0, limit);
+                    let d = within(&self.sorted[i as usize].0, limit);
                     if d <= limit {
                         offer(d, i as usize);
                     }
@@ -142,7 +147,7 @@ impl<'a> Index<'a> {
                 if bag_distance(&wbag, &self.bags[i]) > limit {
                     continue;
                 }
-                let d = distance_within(&w, lc, limit);
+                let d = within(lc, limit);
                 if d <= limit {
                     offer(d, i);
                 }
@@ -230,6 +235,57 @@ fn distance_within(a: &str, b: &str, limit: usize) -> usize {
     usize::from(rows[a.len() % 3][m])
 }
 
+/// An ASCII word of up to 64 bytes, prepared for [`Pattern::distance`]: the bit-parallel form of
+/// [`distance`] (Hyyrö 2003, optimal string alignment), a handful of word operations per byte of the other
+/// string instead of a row of the table. One per lookup, compared with thousands of candidates.
+struct Pattern {
+    /// For each byte, the positions of the word where it occurs.
+    positions: [u64; 256],
+    len: usize,
+}
+
+impl Pattern {
+    fn new(word: &str) -> Option<Pattern> {
+        if !word.is_ascii() || word.len() > 64 {
+            return None;
+        }
+        let mut positions = [0u64; 256];
+        for (i, b) in word.bytes().enumerate() {
+            positions[usize::from(b)] |= 1 << i;
+        }
+        Some(Pattern { positions, len: word.len() })
+    }
+
+    /// [`distance`] between the word and `other` (ASCII).
+    fn distance(&self, other: &[u8]) -> usize {
+        let m = self.len;
+        if m == 0 {
+            return other.len();
+        }
+        let last = 1u64 << (m - 1);
+        let (mut vp, mut vn, mut d0, mut pm_before) = (u64::MAX, 0u64, 0u64, 0u64);
+        let mut dist = m;
+        for &c in other {
+            let pm = self.positions[usize::from(c)];
+            let transposed = ((!d0 & pm) << 1) & pm_before;
+            d0 = (((pm & vp).wrapping_add(vp)) ^ vp) | pm | vn | transposed;
+            let hp = vn | !(d0 | vp);
+            let hn = d0 & vp;
+            if hp & last != 0 {
+                dist += 1;
+            } else if hn & last != 0 {
+                dist -= 1;
+            }
+            let hp = (hp << 1) | 1;
+            let hn = hn << 1;
+            vp = hn | !(d0 | hp);
+            vn = hp & d0;
+            pm_before = pm;
+        }
+        dist
+    }
+}
+
 fn distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
@@ -278,6 +334,45 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_bit_parallel_distance_is_the_distance() {
+        // Every pair of short strings over a small alphabet (so that swaps and repeats are frequent).
+        let alphabet = ['a', 'b', '-', '0'];
+        let mut words = vec![String::new()];
+        for len in 1..=5 {
+            for i in 0..alphabet.len().pow(len) {
+                let mut k = i;
+                words.push(
+                    (0..len)
+                        .map(|_| {
+                            let c = alphabet[k % 4];
+                            k /= 4;
+                            c
+                        })
+                        .collect(),
+                );
+            }
+        }
+        for a in &words {
+            let p = Pattern::new(a).unwrap();
+            // (`distance` gives up on lengths more than 3 apart.)
+            for b in words.iter().step_by(7).filter(|b| b.len().abs_diff(a.len()) <= 3) {
+                assert_eq!(p.distance(b.as_bytes()), distance(a, b), "{a:?} {b:?}");
+            }
+        }
+        let long = "prb-checkout-abandonment-2026-q3-enterprise-segment-interviews-x";
+        assert_eq!(long.len(), 64);
+        let p = Pattern::new(long).unwrap();
+        for other in [
+            "prb-checkout-abandonment-2026-q3-enterprise-segment-interviews-y",
+            "prb-checkout-abandonment-2026-q3-enterprise-segment-interviews",
+        ] {
+            assert_eq!(p.distance(other.as_bytes()), distance(long, other), "{other}");
+        }
+        assert!(Pattern::new(&"x".repeat(65)).is_none());
+        assert!(Pattern::new("ü").is_none());
     }
 
     #[test]
