@@ -12,8 +12,10 @@ fn embed(dir: &Path, out: &mut String, name: &str) {
     writeln!(out, "pub static {name}: &[(&str, &str)] = &[").unwrap();
     for p in files {
         let file = p.file_name().unwrap().to_string_lossy();
-        let abs = std::fs::canonicalize(&p).unwrap();
-        writeln!(out, "    ({file:?}, include_str!({:?})),", abs.display().to_string()).unwrap();
+        // Relative to the crate, not an absolute path: the generated file then stays right for another
+        // checkout that shares the target directory (cargo may reuse this build script's output there).
+        let rel = p.to_string_lossy().replace('\\', "/");
+        writeln!(out, "    ({file:?}, include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/{rel}\"))),").unwrap();
     }
     writeln!(out, "];").unwrap();
 }
