@@ -90,13 +90,17 @@ impl Setup {
 pub fn setup(args: &AuditArgs) -> Result<Setup, RunError> {
     // Start-up work that depends on nothing the user wrote starts first, on another thread: the roadmap
     // schema (needed as soon as the first entity is parsed), then the built-in rules (needed after parsing).
-    let jobs = args.jobs.unwrap_or_else(crate::parallel::default_jobs);
-    let builtin = Pending::start(jobs, || {
+    let builtin = Pending::start(jobs(args), || {
         crate::schema::Schema::prepare_roadmap();
         Registry::builtin()
     });
     let (config, inputs, options) = setup_inputs(args)?;
     Ok(Setup { config, builtin, inputs, options })
+}
+
+/// Worker threads: `--jobs`, else every core.
+fn jobs(args: &AuditArgs) -> usize {
+    args.jobs.unwrap_or_else(crate::parallel::default_jobs)
 }
 
 /// The config, the files and the options, without the rules (the parse-only floor needs no rules).
@@ -111,7 +115,7 @@ fn setup_inputs(args: &AuditArgs) -> Result<(Config, Vec<load::Input>, Options),
         as_of: args.as_of.or(config.as_of).unwrap_or_else(crate::date::Date::today),
         limits: Limits { max_depth: args.max_depth, max_alias_nodes: args.max_alias_nodes },
         max_file_size: args.max_file_size,
-        jobs: args.jobs.unwrap_or_else(crate::parallel::default_jobs),
+        jobs: jobs(args),
     };
     Ok((config, inputs, options))
 }
@@ -295,7 +299,7 @@ pub fn parse(args: &AuditArgs, out: &mut dyn Write) -> Result<u8, RunError> {
     let mut problems = 0;
     let mut documents = 0;
     // The same streaming parse an audit does (elements are handed over and dropped), nothing else.
-    let lists: Vec<&str> = crate::model::ENTITY_LISTS.iter().map(|(list, _)| *list).collect();
+    let lists = crate::model::entity_list_names();
     for input in &inputs {
         let text = load::read(input, options.max_file_size)?;
         let mut elements = 0usize;

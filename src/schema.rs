@@ -554,7 +554,7 @@ mod tests {
     #[test]
     fn the_streamed_lists_are_the_schemas_element_lists() {
         // The loader streams the model's entity lists; the schema must have an element schema for each.
-        let model: Vec<&str> = crate::model::ENTITY_LISTS.iter().map(|(l, _)| *l).collect();
+        let model = crate::model::entity_list_names();
         let mut schema = Schema::roadmap().element_lists();
         let mut sorted = model.clone();
         sorted.sort_unstable();

@@ -25,7 +25,7 @@ pub fn text(file: FileId, source: SourceFile, problem: Option<YamlProblem>, limi
         findings.push(invalid_yaml(file, p));
         return Staged { source, model: Model::default(), findings };
     }
-    let lists: Vec<&str> = crate::model::ENTITY_LISTS.iter().map(|(list, _)| *list).collect();
+    let lists = crate::model::entity_list_names();
     // Elements are checked as they arrive, on this thread. A second thread for them was measured twice, and
     // slower both times (freeing on the checking thread; then moving strings there and freeing here): the
     // handing over costs what the overlap saves. Files run in parallel instead, and so do the rules.
@@ -96,9 +96,7 @@ impl Elements {
             None if self.waiting.len() < MAX_WAITING => self.waiting.push(streamed),
             ready => {
                 let schema = ready.unwrap_or_else(Schema::roadmap);
-                for w in std::mem::take(&mut self.waiting) {
-                    self.check(schema, w, lists);
-                }
+                self.check_waiting(schema, lists);
                 self.check(schema, streamed, lists);
             }
         }
@@ -107,10 +105,13 @@ impl Elements {
     /// Checks the elements still waiting for the schema (waiting for it if need be).
     fn finish(&mut self, lists: &[&str]) {
         if !self.waiting.is_empty() {
-            let schema = Schema::roadmap();
-            for w in std::mem::take(&mut self.waiting) {
-                self.check(schema, w, lists);
-            }
+            self.check_waiting(Schema::roadmap(), lists);
+        }
+    }
+
+    fn check_waiting(&mut self, schema: &Schema, lists: &[&str]) {
+        for w in std::mem::take(&mut self.waiting) {
+            self.check(schema, w, lists);
         }
     }
 

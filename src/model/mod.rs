@@ -278,6 +278,11 @@ pub const ENTITY_LISTS: [(&str, EntityKind); 4] = [
     ("items", EntityKind::Item),
 ];
 
+/// The names of [`ENTITY_LISTS`]: the top-level lists the loader streams element by element.
+pub fn entity_list_names() -> Vec<&'static str> {
+    ENTITY_LISTS.iter().map(|(list, _)| *list).collect()
+}
+
 /// A number for each key an entity can have in format v1: `Meta::keys` stores these, not copies of the
 /// names. (A `match` on the name: the compiler switches on the length first, so it costs a comparison or two.)
 fn key_index(key: &str) -> Option<u8> {
