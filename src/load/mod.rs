@@ -183,7 +183,7 @@ pub fn read(input: &Input, max_size: u64) -> Result<Text, RunError> {
             help: Some("raise the limit with `--max-file-size BYTES` if this file really is a roadmap".into()),
             related: None,
         };
-        return Ok(Text { source: SourceFile::new(input.display.clone(), ""), problem: Some(problem) });
+        return Ok(Text { source: SourceFile::new(input.display.clone(), String::new()), problem: Some(problem) });
     }
     let bytes = std::fs::read(&input.path).map_err(unreadable)?;
     Ok(decode(input.display.clone(), bytes))

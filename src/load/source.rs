@@ -46,14 +46,16 @@ pub struct SourceFile {
     /// The path as shown to the user: relative to the working directory when possible, `/`-separated.
     pub path: String,
     /// The text, without a leading byte-order mark. Non-UTF-8 input is kept lossily decoded so that a
-    /// finding can still show the bytes around the bad one.
-    pub text: Arc<str>,
+    /// finding can still show the bytes around the bad one. An `Arc<String>` rather than an `Arc<str>`:
+    /// taking the `String` that was read costs nothing, where `Arc<str>` copies it (a second copy of
+    /// the whole input, briefly: 100 MB at 100k items).
+    pub text: Arc<String>,
     line_starts: Vec<u32>,
 }
 
 impl SourceFile {
-    pub fn new(path: String, text: impl Into<Arc<str>>) -> SourceFile {
-        let text: Arc<str> = text.into();
+    pub fn new(path: String, text: impl Into<Arc<String>>) -> SourceFile {
+        let text = text.into();
         let mut line_starts = vec![0u32];
         line_starts.extend(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i as u32 + 1));
         SourceFile { path, text, line_starts }
@@ -125,7 +127,7 @@ mod tests {
 
     #[test]
     fn columns_count_characters_and_crlf_is_one_break() {
-        let f = SourceFile::new("x".into(), "a: 1\r\nbé: ü2\n");
+        let f = SourceFile::new("x".into(), "a: 1\r\nbé: ü2\n".to_owned());
         assert_eq!(f.line_col(0), LineCol { line: 1, column: 1 });
         let off = f.text.find('2').unwrap() as u32;
         assert_eq!(f.line_col(off), LineCol { line: 2, column: 6 });
