@@ -483,7 +483,7 @@ fn item(n: &mut Node, meta: Meta) -> Item {
             "objectives" => it.objectives = refs(Some(v)),
             "problems" => it.problems = refs(Some(v)),
             "kpis" => it.kpis = refs(Some(v)),
-            "drivers" => it.drivers = seq(Some(v)).filter_map(|d| d.as_str().and_then(Driver::parse)).collect(),
+            "drivers" => it.drivers = list(Some(v), |d| d.as_str().and_then(Driver::parse)),
             "rationale" => it.rationale = text(Some(v)),
             "hypothesis" => it.hypothesis = text(Some(v)),
             "validation" => {
@@ -492,16 +492,14 @@ fn item(n: &mut Node, meta: Meta) -> Item {
                     .collect()
             }
             "dependencies" => {
-                it.dependencies = seq(Some(v))
-                    .filter_map(|d| {
-                        Some(Dependency {
-                            team: d.get_mut("team").and_then(take_str)?,
-                            acknowledged: d.get("acknowledged").and_then(Node::as_bool).unwrap_or(false),
-                            note: text(d.get_mut("note")),
-                            span: d.span,
-                        })
+                it.dependencies = list(Some(v), |d| {
+                    Some(Dependency {
+                        team: d.get_mut("team").and_then(take_str)?,
+                        acknowledged: d.get("acknowledged").and_then(Node::as_bool).unwrap_or(false),
+                        note: text(d.get_mut("note")),
+                        span: d.span,
                     })
-                    .collect()
+                })
             }
             "customer_facing" => it.customer_facing = v.as_bool(),
             "launch" if v.as_map().is_some() => {
@@ -514,16 +512,14 @@ fn item(n: &mut Node, meta: Meta) -> Item {
                 })
             }
             "commitments" => {
-                it.commitments = seq(Some(v))
-                    .filter_map(|c| {
-                        Some(Commitment {
-                            to: c.get_mut("to").and_then(take_str)?,
-                            external: c.get("external").and_then(Node::as_bool).unwrap_or(true),
-                            date: date(c.get("date")),
-                            span: c.span,
-                        })
+                it.commitments = list(Some(v), |c| {
+                    Some(Commitment {
+                        to: c.get_mut("to").and_then(take_str)?,
+                        external: c.get("external").and_then(Node::as_bool).unwrap_or(true),
+                        date: date(c.get("date")),
+                        span: c.span,
                     })
-                    .collect()
+                })
             }
             _ => {}
         }
@@ -534,7 +530,7 @@ fn item(n: &mut Node, meta: Meta) -> Item {
 // The element node is dropped once its entity is built, so its strings are moved into the entity rather
 // than copied (fewer allocations, and no freeing of the originals).
 
-fn seq(n: Option<&mut Node>) -> impl Iterator<Item = &mut Node> {
+fn seq(n: Option<&mut Node>) -> std::slice::IterMut<'_, Node> {
     match n.map(|n| &mut n.value) {
         Some(Value::Seq(items)) => items.iter_mut(),
         _ => [].iter_mut(),
@@ -593,7 +589,16 @@ fn reference(n: &mut Node) -> Option<Ref> {
 }
 
 fn refs(n: Option<&mut Node>) -> Vec<Ref> {
-    seq(n).filter_map(reference).collect()
+    list(n, reference)
+}
+
+/// The elements `f` accepts, in a vector sized for all of them: `filter_map(..).collect()` would start at
+/// four and double, and a model keeps hundreds of thousands of short lists (most of one element).
+fn list<T>(n: Option<&mut Node>, f: impl FnMut(&mut Node) -> Option<T>) -> Vec<T> {
+    let elements = seq(n);
+    let mut out = Vec::with_capacity(elements.len());
+    out.extend(elements.filter_map(f));
+    out
 }
 
 fn meta(file: FileId, doc: u32, n: &mut Node) -> Option<Meta> {
