@@ -196,7 +196,7 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, RunError> {
         metrics,
         registry: &registry,
         model: Some(&audit.model),
-        fingerprints: fingerprints[..shown].to_vec(),
+        fingerprints: &fingerprints[..shown],
         baseline,
         hidden,
     };
@@ -401,7 +401,7 @@ pub fn render_error(err: &RunError, color: bool, out: &mut dyn Write) -> std::io
             metrics: None,
             registry: &registry,
             model: None,
-            fingerprints: Vec::new(),
+            fingerprints: &[],
             baseline: None,
             hidden: 0,
         };

@@ -12,7 +12,7 @@ fn main() -> ExitCode {
     roadmap_audit::timings::start();
     let cli = Cli::parse(); // bad flags: clap prints why and exits with 2
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let (result, color) = match &cli.command {
         None => (commands::check(&cli.check, &mut out), cli.check.color),
         Some(Command::Check(args)) => (commands::check(args, &mut out), args.color),

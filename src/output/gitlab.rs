@@ -23,7 +23,7 @@ impl Render for Gitlab {
         let items: Vec<serde_json::Value> = report
             .findings
             .iter()
-            .zip(&report.fingerprints)
+            .zip(report.fingerprints)
             .map(|(f, fp)| {
                 let (start, end) = location(report.sources, f);
                 let gap = report.registry.get(&f.rule).and_then(|r| r.gap).map_or("Structure", |g| match g {

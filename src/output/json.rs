@@ -12,7 +12,7 @@ pub struct Json;
 
 #[derive(Serialize)]
 struct Out<'a> {
-    findings: Vec<JsonFinding<'a>>,
+    findings: Findings<'a>,
     summary: Summary,
     #[serde(skip_serializing_if = "Option::is_none")]
     metrics: Option<&'a serde_json::Value>,
@@ -31,7 +31,7 @@ struct JsonFinding<'a> {
     end_column: u32,
     entity: &'a Entity,
     /// Stable across line moves and unrelated edits (see `baseline`).
-    fingerprint: String,
+    fingerprint: &'a str,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related: Vec<Related<'a>>,
 }
@@ -44,41 +44,46 @@ struct Related<'a> {
     column: u32,
 }
 
+/// The findings, serialized one by one as they are converted (not gathered in a list first: a big
+/// roadmap has tens of thousands).
+struct Findings<'a>(&'a Report<'a>);
+
+impl Serialize for Findings<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let report = self.0;
+        s.collect_seq(report.findings.iter().zip(report.fingerprints).map(|(f, fingerprint)| {
+            let (start, end) = location(report.sources, f);
+            JsonFinding {
+                rule: &f.rule,
+                severity: f.severity,
+                message: &f.message,
+                help: f.help.as_deref(),
+                file: &report.sources.get(f.file).path,
+                line: start.line,
+                column: start.column,
+                end_line: end.line,
+                end_column: end.column,
+                entity: &f.entity,
+                fingerprint,
+                related: f
+                    .labels
+                    .iter()
+                    .map(|l| {
+                        let src = report.sources.get(l.file);
+                        let lc = src.line_col(l.span.start);
+                        Related { message: &l.message, file: &src.path, line: lc.line, column: lc.column }
+                    })
+                    .collect(),
+            }
+        }))
+    }
+}
+
 impl Render for Json {
     fn render(&self, report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
-        let findings = report
-            .findings
-            .iter()
-            .zip(report.fingerprints.iter().cloned())
-            .map(|(f, fingerprint)| {
-                let (start, end) = location(report.sources, f);
-                JsonFinding {
-                    rule: &f.rule,
-                    severity: f.severity,
-                    message: &f.message,
-                    help: f.help.as_deref(),
-                    file: &report.sources.get(f.file).path,
-                    line: start.line,
-                    column: start.column,
-                    end_line: end.line,
-                    end_column: end.column,
-                    entity: &f.entity,
-                    fingerprint,
-                    related: f
-                        .labels
-                        .iter()
-                        .map(|l| {
-                            let src = report.sources.get(l.file);
-                            let lc = src.line_col(l.span.start);
-                            Related { message: &l.message, file: &src.path, line: lc.line, column: lc.column }
-                        })
-                        .collect(),
-                }
-            })
-            .collect();
         serde_json::to_writer_pretty(
             &mut *out,
-            &Out { findings, summary: report.summary, metrics: report.metrics.as_ref() },
+            &Out { findings: Findings(report), summary: report.summary, metrics: report.metrics.as_ref() },
         )?;
         writeln!(out)
     }

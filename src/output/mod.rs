@@ -30,7 +30,7 @@ pub struct Report<'a> {
     /// The audited model (JUnit has one test case per entity). `None` for run errors.
     pub model: Option<&'a Model>,
     /// One fingerprint per finding (see `baseline`), in the same order.
-    pub fingerprints: Vec<String>,
+    pub fingerprints: &'a [String],
     /// Findings that a baseline or `--new-since` hid, and those of the baseline that are gone.
     pub baseline: Option<BaselineSummary>,
     /// Findings not printed because of `--max-findings` (the summary counts them).

@@ -75,7 +75,7 @@ impl Render for Sarif {
         let results: Vec<Json> = report
             .findings
             .iter()
-            .zip(&report.fingerprints)
+            .zip(report.fingerprints)
             .map(|(f, fp)| {
                 let (start, end) = location(report.sources, f);
                 let mut message = f.message.clone();
