@@ -90,9 +90,17 @@ impl Setup {
 pub fn setup(args: &AuditArgs) -> Result<Setup, RunError> {
     // Start-up work that depends on nothing the user wrote starts first, on another thread: the roadmap
     // schema (needed as soon as the first entity is parsed), then the built-in rules (needed after parsing).
-    let builtin = Pending::start(jobs(args), || {
-        crate::schema::Schema::prepare_roadmap();
-        Registry::builtin()
+    let jobs = jobs(args);
+    if jobs > 1 {
+        crate::schema::Schema::roadmap_compiled_elsewhere();
+    }
+    let builtin = Pending::start(jobs, || {
+        crate::timings::event("start-up thread running");
+        crate::schema::Schema::roadmap();
+        crate::timings::event("roadmap schema compiled");
+        let registry = Registry::builtin();
+        crate::timings::event("built-in rules compiled");
+        registry
     });
     let (config, inputs, options) = setup_inputs(args)?;
     Ok(Setup { config, builtin, inputs, options })

@@ -36,9 +36,12 @@ struct Split {
 }
 
 static ROADMAP: OnceLock<Schema> = OnceLock::new();
-/// Set by [`Schema::prepare_roadmap`] before it compiles (on a thread of its own).
+/// Set by [`Schema::roadmap_compiled_elsewhere`].
 static ROADMAP_PREPARING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 static CONFIG: OnceLock<Schema> = OnceLock::new();
+
+/// Where a split schema's shell sits in the registry its validators are compiled from.
+const SHELL: &str = "urn:roadmap-audit:shell";
 
 pub const ROADMAP_SCHEMA: &str = include_str!("../schemas/roadmap.schema.json");
 pub const CONFIG_SCHEMA: &str = include_str!("../schemas/config.schema.json");
@@ -48,12 +51,14 @@ impl Schema {
     pub fn roadmap() -> &'static Schema {
         ROADMAP.get_or_init(|| Schema::compile(ROADMAP_SCHEMA))
     }
-    /// Compiles the roadmap format ahead of its first use (start-up work, on another thread).
-    pub fn prepare_roadmap() {
+    /// Says that the roadmap format is about to be compiled on another thread ([`Schema::roadmap`] there):
+    /// elements parsed meanwhile wait for it (see [`Schema::roadmap_if_ready`]) instead of compiling it
+    /// here while that thread waits. Said before that thread starts: the first element can be parsed before
+    /// a new thread has run at all; the flag used to be set by that thread, too late in such runs.
+    pub fn roadmap_compiled_elsewhere() {
         ROADMAP_PREPARING.store(true, std::sync::atomic::Ordering::Release);
-        Schema::roadmap();
     }
-    /// The roadmap format if it is ready; `None` while [`Schema::prepare_roadmap`] is still compiling it
+    /// The roadmap format if it is ready; `None` while another thread is still compiling it
     /// elsewhere (so the caller can do something else meanwhile). Compiles it here if nobody is.
     pub fn roadmap_if_ready() -> Option<&'static Schema> {
         match ROADMAP.get() {
@@ -67,10 +72,16 @@ impl Schema {
         CONFIG.get_or_init(|| Schema::compile(CONFIG_SCHEMA))
     }
 
-    /// Compiles an embedded schema. These are part of the binary and covered by tests, so a failure here is
-    /// a bug in the build, not a user error.
+    /// Compiles an embedded schema. These are part of the binary and covered by tests (including against
+    /// the JSON Schema meta-schema), so a failure here is a bug in the build, not a user error.
+    ///
+    /// The shell and the element validators are compiled as `$ref`s into one prepared registry that
+    /// holds the schema once: compiling each as a schema of its own (with a copy of the definitions it
+    /// uses) validated the definitions against the meta-schema again for each, two thirds of the
+    /// start-up cost of a small audit.
     pub fn compile(text: &str) -> Schema {
         let json: Json = serde_json::from_str(text).expect("embedded schema is valid JSON");
+        let base = json.get("$id").and_then(Json::as_str).unwrap_or("urn:roadmap-audit:schema").to_owned();
         // Top-level list properties whose elements have a schema of their own are split off.
         let mut shell = json.clone();
         let mut lists = Vec::new();
@@ -81,27 +92,42 @@ impl Schema {
                 let plain = prop.as_object().is_some_and(|p| {
                     p.contains_key("items") && p.keys().all(|k| matches!(k.as_str(), "type" | "description" | "items"))
                 });
-                if !plain {
-                    continue;
+                if plain && prop.as_object_mut().and_then(|p| p.remove("items")).is_some() {
+                    lists.push(key.clone());
                 }
-                let Some(element) = prop.as_object_mut().and_then(|p| p.remove("items")) else { continue };
-                let mut element = match element {
-                    Json::Object(m) => m,
-                    _ => continue,
-                };
-                if let Some(defs) = json.get("$defs") {
-                    element.insert("$defs".into(), reachable_defs(&Json::Object(element.clone()), defs));
-                }
-                lists.push((key.clone(), build(&Json::Object(element))));
             }
         }
-        if let (Some(defs), Some(obj)) = (json.get("$defs"), shell.as_object_mut()) {
-            obj.remove("$defs");
-            let pruned = reachable_defs(&Json::Object(obj.clone()), defs);
-            obj.insert("$defs".into(), pruned);
+        if lists.is_empty() {
+            return Schema { validator: OnceLock::new(), json, split: None };
         }
-        let split = (!lists.is_empty()).then(|| Split { shell: build(&shell), lists });
-        Schema { validator: OnceLock::new(), json, split }
+        // The shell is a resource of its own (its `$defs` refs resolve within it), under another name.
+        if let Some(obj) = shell.as_object_mut() {
+            obj.remove("$id");
+        }
+        let split = {
+            let registry = jsonschema::Registry::new()
+                .add(base.as_str(), &json)
+                .and_then(|r| r.add(SHELL, &shell))
+                .and_then(|r| r.prepare())
+                .expect("embedded schema registers");
+            let by_ref = |uri: String| {
+                jsonschema::options_for::<YamlJson>()
+                    .with_draft(jsonschema::Draft::Draft202012)
+                    .should_validate_formats(true)
+                    .with_registry(&registry)
+                    .build(&serde_json::json!({ "$ref": uri }))
+                    .expect("embedded schema compiles")
+            };
+            let lists = lists
+                .into_iter()
+                .map(|key| {
+                    let v = by_ref(format!("{base}#/properties/{}/items", escape_pointer(&key)));
+                    (key, v)
+                })
+                .collect();
+            Split { shell: by_ref(SHELL.to_owned()), lists }
+        };
+        Schema { validator: OnceLock::new(), json, split: Some(split) }
     }
 
     /// Validates one document. `what` names the file kind in messages ("roadmap file", "config file").
@@ -358,36 +384,6 @@ impl Schema {
     }
 }
 
-/// The `$defs` a schema reaches through `#/$defs/…` references (directly or through other definitions):
-/// each split-off validator compiles only what it uses.
-fn reachable_defs(schema: &Json, defs: &Json) -> Json {
-    let mut keep = serde_json::Map::new();
-    let mut todo = vec![schema.clone()];
-    while let Some(s) = todo.pop() {
-        let mut stack = vec![&s];
-        let mut found = Vec::new();
-        while let Some(v) = stack.pop() {
-            match v {
-                Json::Object(m) => {
-                    if let Some(name) = m.get("$ref").and_then(Json::as_str).and_then(|r| r.strip_prefix("#/$defs/")) {
-                        found.push(name.to_owned());
-                    }
-                    stack.extend(m.values());
-                }
-                Json::Array(a) => stack.extend(a),
-                _ => {}
-            }
-        }
-        for name in found {
-            if let (false, Some(def)) = (keep.contains_key(&name), defs.get(&name)) {
-                keep.insert(name, def.clone());
-                todo.push(def.clone());
-            }
-        }
-    }
-    Json::Object(keep)
-}
-
 /// Compiles an embedded schema (part of the binary and covered by tests: a failure is a build defect).
 fn build(schema: &Json) -> Validator {
     jsonschema::options_for::<YamlJson>()
@@ -541,6 +537,20 @@ fn other_message(kind: &ValidationErrorKind) -> String {
 mod tests {
     use super::*;
     use crate::load::yaml::{parse, Limits};
+
+    /// `Schema::compile` builds its validators as `$ref`s into a registry, which does not check the
+    /// referenced schema against the meta-schema: this does.
+    #[test]
+    fn embedded_schemas_follow_the_json_schema_meta_schema() {
+        for text in [ROADMAP_SCHEMA, CONFIG_SCHEMA, crate::rules::RULE_SCHEMA] {
+            let json: Json = serde_json::from_str(text).unwrap();
+            if let Err(e) = jsonschema::meta::validate(&json) {
+                panic!("{}: {e}", json["$id"]);
+            }
+        }
+        // And a broken one is caught (the test is not vacuous).
+        assert!(jsonschema::meta::validate(&serde_json::json!({"type": "strin"})).is_err());
+    }
 
     fn check(src: &str) -> Vec<(String, String)> {
         let doc = parse(src, Limits::default()).documents.remove(0);

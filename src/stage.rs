@@ -93,7 +93,12 @@ impl Elements {
             return;
         }
         match Schema::roadmap_if_ready() {
-            None if self.waiting.len() < MAX_WAITING => self.waiting.push(streamed),
+            None if self.waiting.len() < MAX_WAITING => {
+                if self.waiting.is_empty() {
+                    crate::timings::event("first element waits for the schema");
+                }
+                self.waiting.push(streamed)
+            }
             ready => {
                 let schema = ready.unwrap_or_else(Schema::roadmap);
                 self.check_waiting(schema, lists);

@@ -38,3 +38,11 @@ pub fn done(step: &str) {
         *last = now;
     }
 }
+
+/// Notes when something happened (on any thread), without ending a step: start-up work done elsewhere.
+pub fn event(what: &str) {
+    if let Some(c) = clock() {
+        let line = format!("timing: ({what}: at {:.2} ms)\n", c.start.elapsed().as_secs_f64() * 1e3);
+        let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
+    }
+}
