@@ -86,11 +86,17 @@ impl Setup {
     }
 }
 
-/// Loads the config, starts compiling the rules, finds the files, and settles the options.
+/// Loads the config, finds the files, settles the options, and starts compiling the rules.
 pub fn setup(args: &AuditArgs) -> Result<Setup, RunError> {
-    // Start-up work that depends on nothing the user wrote starts first, on another thread: the roadmap
-    // schema (needed as soon as the first entity is parsed), then the built-in rules (needed after parsing).
-    let jobs = jobs(args);
+    let (config, inputs, options) = setup_inputs(args)?;
+    // Start-up work that depends on nothing the user wrote (the roadmap schema, needed as soon as the first
+    // entity is parsed; then the built-in rules, needed after parsing) goes to another thread only when
+    // there are files to parse in parallel anyway. For one file it is done inline: once a process has a
+    // second thread, glibc's malloc takes its arena lock on every call for the rest of the run, and the
+    // parse is made of millions of small allocations (the parse floor alone is 7% slower at 10k items after
+    // spawning and joining one idle thread). Inline, one-file audits are no slower, a little faster (10k
+    // items: 247 vs 252 ms, medians of 30 interleaved runs).
+    let jobs = if inputs.len() > 1 { options.jobs } else { 1 };
     if jobs > 1 {
         crate::schema::Schema::roadmap_compiled_elsewhere();
     }
@@ -102,7 +108,6 @@ pub fn setup(args: &AuditArgs) -> Result<Setup, RunError> {
         crate::timings::event("built-in rules compiled");
         registry
     });
-    let (config, inputs, options) = setup_inputs(args)?;
     Ok(Setup { config, builtin, inputs, options })
 }
 

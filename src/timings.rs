@@ -32,7 +32,12 @@ pub fn done(step: &str) {
         let now = Instant::now();
         let mut last = c.last.lock().unwrap_or_else(|e| e.into_inner());
         let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
-        let line = format!("timing: {step:<28} {:>9.2} ms  (at {:>9.2} ms)\n", ms(now - *last), ms(now - c.start));
+        let line = format!(
+            "timing: {step:<28} {:>9.2} ms  (at {:>9.2} ms){}\n",
+            ms(now - *last),
+            ms(now - c.start),
+            resident().map_or(String::new(), |mb| format!("  resident {mb:.1} MB"))
+        );
         // Diagnostics only: a closed stderr is no reason to stop an audit.
         let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
         *last = now;
@@ -45,4 +50,11 @@ pub fn event(what: &str) {
         let line = format!("timing: ({what}: at {:.2} ms)\n", c.start.elapsed().as_secs_f64() * 1e3);
         let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
     }
+}
+
+/// The process's resident memory in MB, where the system says (Linux: `/proc/self/statm`, in pages).
+fn resident() -> Option<f64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: f64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4096.0 / 1e6)
 }
