@@ -12,7 +12,7 @@ pub mod view;
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde::Deserialize;
 
@@ -92,13 +92,45 @@ pub struct RuleMeta {
     pub condition: Option<serde_json::Value>,
     #[serde(default)]
     pub builtin: bool,
-    pub docs: Docs,
+    /// See [`RuleMeta::docs`]. Read with the file for the organisation's rules (the schema requires it).
+    #[serde(default, deserialize_with = "docs_now")]
+    docs: OnceLock<Docs>,
+    /// The `docs:` part of a built-in rule file, read on first use: audits never need it (`explain`,
+    /// SARIF and the reference docs do), and it is three quarters of the catalogue's text.
+    #[serde(skip)]
+    docs_later: Option<&'static str>,
     /// Where the rule came from: `None` for built-in rules, else the rule file's path.
     #[serde(skip)]
     pub origin: Option<String>,
     /// The condition, compiled once when the rule is loaded.
     #[serde(skip)]
     pub compiled: Option<Arc<engine::Compiled>>,
+}
+
+fn docs_now<'de, D: serde::Deserializer<'de>>(d: D) -> Result<OnceLock<Docs>, D::Error> {
+    Ok(OnceLock::from(Docs::deserialize(d)?))
+}
+
+impl RuleMeta {
+    /// What the rule flags, why it matters, a failing and a passing example.
+    pub fn docs(&self) -> &Docs {
+        self.docs.get_or_init(|| {
+            let text = self.docs_later.expect("a rule file without `docs` was rejected when it was read");
+            let doc = load::yaml::parse(text, Limits::default()).documents.into_iter().next();
+            let json = doc.and_then(|d| d.root.get("docs").map(load::Node::to_json));
+            // Built-in rule files are part of the binary and checked by tests (`builtin_docs_read_later`).
+            serde_json::from_value(json.unwrap_or_default()).expect("built-in rule docs are valid")
+        })
+    }
+}
+
+/// Splits a built-in rule file before its top-level `docs:` key (the last one in every built-in file:
+/// `builtin_docs_read_later` checks that the two parts read as the whole does).
+fn split_docs(text: &'static str) -> (&'static str, Option<&'static str>) {
+    match text.find("\ndocs:") {
+        Some(i) => (&text[..=i], Some(&text[i + 1..])),
+        None => (text, None),
+    }
 }
 
 /// All known rules, in a stable order (built-in first, by id; then extra rules in load order).
@@ -115,8 +147,12 @@ impl Registry {
         let mut reg = Registry::default();
         let mut sources = SourceMap::default();
         for (name, text) in BUILTIN_RULES {
-            match parse_rule_file(&format!("rules/{name}"), text.as_bytes().to_vec(), &mut sources, false) {
-                Ok(rule) => reg.insert(rule),
+            let (head, docs) = split_docs(text);
+            match parse_rule_file(&format!("rules/{name}"), head.as_bytes().to_vec(), &mut sources, false) {
+                Ok(mut rule) => {
+                    rule.docs_later = docs;
+                    reg.insert(rule)
+                }
                 Err(e) => panic!("built-in rule file rules/{name} is invalid: {}: {:?}", e.message, e.diagnostics),
             }
         }
@@ -266,6 +302,38 @@ fn find_key_value(src: &SourceFile, key: &str) -> Option<Span> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The registry reads built-in rules without their `docs:` part, and that part on first use: both halves
+    /// must read as the whole file does (so `docs:` must be the file's last key).
+    #[test]
+    fn builtin_docs_read_later() {
+        let registry = Registry::builtin();
+        for (name, text) in BUILTIN_RULES {
+            let mut sources = SourceMap::default();
+            let whole = parse_rule_file(name, text.as_bytes().to_vec(), &mut sources, false).unwrap();
+            let split = registry.get(&whole.id).unwrap();
+            assert!(split.docs.get().is_none(), "rules/{name}: docs read before they were asked for");
+            assert_eq!(format!("{:?}", split.docs()), format!("{:?}", whole.docs()), "rules/{name}");
+            let fields = |r: &RuleMeta| {
+                format!(
+                    "{} {} {:?} {:?} {} {} {} {:?} {:?} {:?} {:?} {}",
+                    r.id,
+                    r.title,
+                    r.severity,
+                    r.gap,
+                    r.entity,
+                    r.message,
+                    r.help,
+                    r.at,
+                    r.each,
+                    r.each_condition,
+                    r.condition,
+                    r.builtin
+                )
+            };
+            assert_eq!(fields(split), fields(&whole), "rules/{name}: `docs:` is not the last key");
+        }
+    }
 
     #[test]
     fn builtin_rule_files_follow_the_rule_schema() {

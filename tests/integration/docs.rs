@@ -23,9 +23,9 @@ fn rules_fired(text: &str, registry: &Registry) -> Vec<String> {
 fn every_rule_example_fires_and_its_fix_does_not() {
     let registry = Registry::builtin();
     for rule in registry.iter() {
-        let fail = rules_fired(&rule.docs.example.fail, &registry);
+        let fail = rules_fired(&rule.docs().example.fail, &registry);
         assert!(fail.contains(&rule.id), "{}: the failing example does not fire it (fired: {fail:?})", rule.id);
-        let pass = rules_fired(&rule.docs.example.pass, &registry);
+        let pass = rules_fired(&rule.docs().example.pass, &registry);
         assert!(!pass.contains(&rule.id), "{}: the passing example fires it", rule.id);
         let structural = ["invalid-yaml", "schema-violation", "duplicate-id", "unknown-reference"];
         for s in structural {
