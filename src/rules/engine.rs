@@ -57,33 +57,35 @@ pub fn run(model: &Model, registry: &Registry, config: &Config, ctx: &ViewContex
     let (items, kpis, problems, objectives) =
         (of_kind("item"), of_kind("kpi"), of_kind("problem"), of_kind("objective"));
     let links = BackLinks::of(model);
-    let mut out = Vec::new();
-    // Each kind's entities in parallel; findings come back in model order.
     let of = |kind: EntityKind, i: usize| match kind {
         EntityKind::Objective => Of::Objective(i, &model.objectives[i]),
         EntityKind::Kpi => Of::Kpi(i, &model.kpis[i]),
         EntityKind::Problem => Of::Problem(i, &model.problems[i]),
         _ => Of::Item(&model.items[i]),
     };
-    let mut each = |rules: &[(&RuleMeta, &Compiled)], n: usize, kind: EntityKind| {
-        if rules.is_empty() || n == 0 {
-            return;
-        }
-        let indices: Vec<usize> = (0..n).collect();
-        let found = crate::parallel::map(&indices, jobs, |_, &i| {
-            let view = View::new(model, &links, ctx, of(kind, i));
-            let (id, meta) = model.meta(crate::model::EntityIdx { kind, index: i as u32 });
-            let mut found = Vec::new();
-            evaluate(rules, &view, kind, id, meta, &mut found);
-            found
-        });
-        out.extend(found.into_iter().flatten());
-    };
-    each(&objectives, model.objectives.len(), EntityKind::Objective);
-    each(&kpis, model.kpis.len(), EntityKind::Kpi);
-    each(&problems, model.problems.len(), EntityKind::Problem);
-    each(&items, model.items.len(), EntityKind::Item);
-    out
+    // Every entity that some rule applies to, in model order, audited in one parallel pass (one set of
+    // threads for the whole run rather than one per kind); findings come back in that order.
+    let kinds = [
+        (EntityKind::Objective, objectives, model.objectives.len()),
+        (EntityKind::Kpi, kpis, model.kpis.len()),
+        (EntityKind::Problem, problems, model.problems.len()),
+        (EntityKind::Item, items, model.items.len()),
+    ];
+    let work: Vec<(usize, u32)> = kinds
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, rules, _))| !rules.is_empty())
+        .flat_map(|(k, &(_, _, n))| (0..n as u32).map(move |i| (k, i)))
+        .collect();
+    let found = crate::parallel::map(&work, jobs, |_, &(k, i)| {
+        let (kind, rules, _) = &kinds[k];
+        let view = View::new(model, &links, ctx, of(*kind, i as usize));
+        let (id, meta) = model.meta(crate::model::EntityIdx { kind: *kind, index: i });
+        let mut found = Vec::new();
+        evaluate(rules, &view, *kind, id, meta, &mut found);
+        found
+    });
+    found.into_iter().flatten().collect()
 }
 
 fn evaluate(
