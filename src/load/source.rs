@@ -73,6 +73,28 @@ impl SourceFile {
         LineCol { line: line as u32 + 1, column: column as u32 }
     }
 
+    /// Line and column of both ends of a span. The end is usually on the start's line: then it is counted
+    /// on from the start instead of searched for again (output converts every finding's span).
+    pub fn span_line_cols(&self, span: Span) -> (LineCol, LineCol) {
+        let start = self.line_col(span.start);
+        if span.is_empty() {
+            return (start, start);
+        }
+        let end = self.line_col_after(start, span.start, span.end);
+        (start, end)
+    }
+
+    /// [`SourceFile::line_col`] of `offset`, given that of an earlier offset `from`.
+    fn line_col_after(&self, at: LineCol, from: u32, offset: u32) -> LineCol {
+        let (from, to) = (from as usize, (offset as usize).min(self.text.len()));
+        match self.text.get(from..to) {
+            Some(between) if !between.contains('\n') => {
+                LineCol { line: at.line, column: at.column + between.chars().count() as u32 }
+            }
+            _ => self.line_col(offset),
+        }
+    }
+
     /// Byte range of a 1-based line, without its line break.
     pub fn line_range(&self, line: u32) -> std::ops::Range<usize> {
         let i = (line.max(1) - 1) as usize;
@@ -131,6 +153,12 @@ mod tests {
         assert_eq!(f.line_col(0), LineCol { line: 1, column: 1 });
         let off = f.text.find('2').unwrap() as u32;
         assert_eq!(f.line_col(off), LineCol { line: 2, column: 6 });
+        // Both ends of a span, the end counted on from the start on one line, searched across lines.
+        for (a, b) in [(0, 0), (0, 4), (0, 6), (6, 9), (6, off as usize), (2, f.text.len()), (3, 99)] {
+            let span = Span::new(a, b);
+            let end = if span.is_empty() { f.line_col(span.start) } else { f.line_col(span.end) };
+            assert_eq!(f.span_line_cols(span), (f.line_col(span.start), end), "{a}..{b}");
+        }
         assert_eq!(&f.text[f.line_range(1)], "a: 1");
     }
 }

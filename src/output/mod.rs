@@ -135,10 +135,7 @@ pub fn title<'a>(registry: &'a Registry, rule: &'a str) -> &'a str {
 
 /// Start and end of a finding, 1-based, in characters; the end is exclusive (the column just after the node).
 pub fn location(sources: &SourceMap, f: &Finding) -> (LineCol, LineCol) {
-    let file = sources.get(f.file);
-    let start = file.line_col(f.span.start);
-    let end = if f.span.is_empty() { start } else { file.line_col(f.span.end) };
-    (start, end)
+    sources.get(f.file).span_line_cols(f.span)
 }
 
 /// "3 errors", "1 warning", "0 infos".
