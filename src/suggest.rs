@@ -41,8 +41,9 @@ pub struct Index<'a> {
     bags: Vec<[u8; 64]>,
     /// Candidates scanned so far by the length-bucket search.
     scanned: usize,
-    /// Once built: (hash of a candidate or of one of its one-character deletions, position), sorted.
-    deletions: Vec<(u64, u32)>,
+    /// Once built: the top bits of the hash of a candidate or of one of its one-character deletions, and
+    /// the candidate's position in the low [`POSITION_BITS`]; sorted.
+    deletions: Vec<u64>,
 }
 
 /// Candidate sets up to this size are always searched by scanning.
@@ -51,25 +52,37 @@ pub const EXHAUSTIVE: usize = 4096;
 /// Candidates scanned (over all lookups) before a bigger set gets its deletion index.
 pub const SCAN_BUDGET: usize = 400_000;
 
-/// FNV-1a of `s` without its `skip`-th character.
-fn hash_without(s: &str, skip: Option<usize>) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for (i, c) in s.chars().enumerate() {
-        if Some(i) == skip {
-            continue;
-        }
-        let mut buf = [0u8; 4];
-        for b in c.encode_utf8(&mut buf).bytes() {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    h
-}
+/// Low bits of a deletion-index entry that hold the candidate's position (the rest: its hash's top bits).
+const POSITION_BITS: u32 = 24;
+const POSITION_MASK: u64 = (1 << POSITION_BITS) - 1;
 
-/// The hashes of `s` and of each one-character deletion of it.
-fn neighbourhood(s: &str) -> impl Iterator<Item = u64> + '_ {
-    std::iter::once(None).chain((0..s.chars().count()).map(Some)).map(move |skip| hash_without(s, skip))
+/// Calls `f` with the hash of `s` and of each one-character deletion of `s`, keeping only the hashes'
+/// top bits (the low [`POSITION_BITS`] are zero). A polynomial hash: each deletion's comes from a prefix
+/// and a suffix sum, so this is linear in the length (hashing each deletion afresh was quadratic, and
+/// most of the cost of indexing 50k ids). `buf` is scratch space.
+fn neighbourhood(s: &str, buf: &mut Vec<(u64, u64)>, mut f: impl FnMut(u64)) {
+    const P: u64 = 0x0000_0100_0000_01b3;
+    let finish = |h: u64| {
+        // splitmix64's finaliser: the polynomial's top bits alone are poorly mixed.
+        let h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        let h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        (h ^ (h >> 31)) & !POSITION_MASK
+    };
+    // buf[i] = (P^(n-1-i), sum over j > i of c_j * P^(n-1-j)), filled from the end.
+    buf.clear();
+    let (mut power, mut suffix) = (1u64, 0u64);
+    for c in s.chars().rev() {
+        buf.push((power, suffix));
+        suffix = suffix.wrapping_add((u64::from(c) + 1).wrapping_mul(power));
+        power = power.wrapping_mul(P);
+    }
+    buf.reverse();
+    let mut prefix = 0u64;
+    for (c, &(power, suffix)) in s.chars().zip(buf.iter()) {
+        f(finish(prefix.wrapping_mul(power).wrapping_add(suffix)));
+        prefix = prefix.wrapping_mul(P).wrapping_add(u64::from(c) + 1);
+    }
+    f(finish(prefix));
 }
 
 impl<'a> Index<'a> {
@@ -87,8 +100,9 @@ impl<'a> Index<'a> {
     /// Builds the deletion index (see [`Index`]).
     fn index_deletions(&mut self) {
         let mut deletions = Vec::new();
+        let mut buf = Vec::new();
         for (i, (lc, _)) in self.sorted.iter().enumerate() {
-            deletions.extend(neighbourhood(lc).map(|h| (h, i as u32)));
+            neighbourhood(lc, &mut buf, |h| deletions.push(h | i as u64));
         }
         deletions.sort_unstable();
         deletions.dedup();
@@ -97,7 +111,8 @@ impl<'a> Index<'a> {
 
     /// The closest candidate, as [`did_you_mean`] would choose it (ties: the first in `sorted` order).
     pub fn best(&mut self, word: &str) -> Option<&'a str> {
-        if self.deletions.is_empty() && self.sorted.len() > EXHAUSTIVE && self.scanned >= SCAN_BUDGET {
+        let indexable = self.sorted.len() > EXHAUSTIVE && self.sorted.len() <= POSITION_MASK as usize;
+        if self.deletions.is_empty() && indexable && self.scanned >= SCAN_BUDGET {
             self.index_deletions();
         }
         let w = word.to_lowercase();
@@ -124,15 +139,19 @@ impl<'a> Index<'a> {
             }
         }
         if !self.deletions.is_empty() {
-            for h in neighbourhood(&w) {
-                let start = self.deletions.partition_point(|(x, _)| *x < h);
-                for &(x, i) in &self.deletions[start..] {
-                    if x != h {
+            let mut hashes = Vec::new();
+            neighbourhood(&w, &mut Vec::new(), |h| hashes.push(h));
+            for h in hashes {
+                let start = self.deletions.partition_point(|x| *x < h);
+                for &x in &self.deletions[start..] {
+                    if x & !POSITION_MASK != h {
                         break;
                     }
-                    let d = within(&self.sorted[i as usize].0, limit);
+                    // Equal hash bits are a lead, not an answer: the distance decides.
+                    let i = (x & POSITION_MASK) as usize;
+                    let d = within(&self.sorted[i].0, limit);
                     if d <= limit {
-                        offer(d, i as usize);
+                        offer(d, i);
                     }
                 }
             }
@@ -379,6 +398,28 @@ mod tests {
         assert_eq!(did_you_mean("colour", keys), None);
         assert_eq!(did_you_mean("stale_after", ["as_of", "stale_after_days"]), Some("stale_after_days"));
         assert_eq!(did_you_mean("PRB-CHECKOT", ["PRB-CHECKOUT", "PRB-SIGNUP"]), Some("PRB-CHECKOUT"));
+    }
+
+    /// The index's premise: the hash of a deletion of a word is the hash of the shorter word itself.
+    #[test]
+    fn a_deletions_hash_is_the_hash_of_the_shorter_word() {
+        let hashes = |w: &str| {
+            let mut out = Vec::new();
+            neighbourhood(w, &mut Vec::new(), |h| out.push(h));
+            out
+        };
+        for w in ["prb-00123", "a", "ab", "itm-payouts-3", "ünïcödé", "kpi_nps"] {
+            let all = hashes(w);
+            let chars: Vec<char> = w.chars().collect();
+            assert_eq!(all.len(), chars.len() + 1, "{w}");
+            assert_eq!(*all.last().unwrap(), *hashes(w).last().unwrap());
+            for (i, h) in all.iter().take(chars.len()).enumerate() {
+                let shorter: String = chars.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, c)| c).collect();
+                assert_eq!(*h, *hashes(&shorter).last().unwrap(), "{w} without character {i}");
+                assert_eq!(h & POSITION_MASK, 0);
+            }
+        }
+        assert_ne!(hashes("ab").last(), hashes("ba").last());
     }
 
     #[test]
