@@ -152,18 +152,13 @@ pub fn view_context<'a>(
 
 /// File order (as given), then position, then rule id: stable output for diffs and snapshots.
 fn sort_findings(audit: &mut Audit) {
-    // By position first, then rule and message; ties keep their order. Sorted as small keys and then
-    // moved once, rather than moving the findings (~170 bytes each, tens of thousands) at every merge step.
-    let f = &audit.findings;
-    let mut keys: Vec<(u32, u32, u32, u32)> =
-        f.iter().enumerate().map(|(i, x)| (x.file, x.span.start, x.span.end, i as u32)).collect();
-    keys.sort_unstable_by(|a, b| {
-        let (x, y) = (&f[a.3 as usize], &f[b.3 as usize]);
-        (a.0, a.1, a.2)
-            .cmp(&(b.0, b.1, b.2))
-            .then_with(|| (&x.rule, &x.message).cmp(&(&y.rule, &y.message)))
-            .then(a.3.cmp(&b.3))
+    audit.findings.sort_by(|a, b| {
+        (a.file, a.span.start, a.span.end, &a.rule, &a.message).cmp(&(
+            b.file,
+            b.span.start,
+            b.span.end,
+            &b.rule,
+            &b.message,
+        ))
     });
-    let mut slots: Vec<Option<Finding>> = std::mem::take(&mut audit.findings).into_iter().map(Some).collect();
-    audit.findings = keys.iter().filter_map(|k| slots[k.3 as usize].take()).collect();
 }
