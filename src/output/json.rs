@@ -81,10 +81,14 @@ impl Serialize for Findings<'_> {
 
 impl Render for Json {
     fn render(&self, report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+        // A buffer of a concrete type in between: serde_json writes token by token, and through `dyn Write`
+        // each token was a call through a vtable.
+        let mut buf = io::BufWriter::with_capacity(1 << 16, &mut *out);
         serde_json::to_writer_pretty(
-            &mut *out,
+            &mut buf,
             &Out { findings: Findings(report), summary: report.summary, metrics: report.metrics.as_ref() },
         )?;
-        writeln!(out)
+        writeln!(buf)?;
+        buf.flush()
     }
 }
