@@ -36,7 +36,7 @@ pub struct Index<'a> {
     /// (lower-cased, original), sorted by the lower-cased form.
     sorted: Vec<(String, &'a str)>,
     /// Positions in `sorted` by length in characters.
-    by_len: std::collections::HashMap<usize, Vec<usize>>,
+    by_len: crate::fxhash::FxHashMap<usize, Vec<usize>>,
     /// The [`bag`] of each lower-cased candidate, in `sorted` order (64 bytes each, while suggesting).
     bags: Vec<[u8; 64]>,
     /// Candidates scanned so far by the length-bucket search.
@@ -89,7 +89,7 @@ impl<'a> Index<'a> {
     pub fn new(candidates: impl IntoIterator<Item = &'a str>) -> Index<'a> {
         let mut sorted: Vec<(String, &'a str)> = candidates.into_iter().map(|c| (c.to_lowercase(), c)).collect();
         sorted.sort();
-        let mut by_len: std::collections::HashMap<usize, Vec<usize>> = std::collections::HashMap::new();
+        let mut by_len: crate::fxhash::FxHashMap<usize, Vec<usize>> = Default::default();
         for (i, (lc, _)) in sorted.iter().enumerate() {
             by_len.entry(lc.chars().count()).or_default().push(i);
         }

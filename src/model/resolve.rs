@@ -2,8 +2,6 @@
 //! definition, pointing to the first) and `unknown-reference` (at the reference, with a "did you mean"),
 //! and fills in each [`Ref::target`] so rules can follow links.
 
-use std::collections::HashMap;
-
 use crate::fxhash::FxHashMap;
 
 use super::{EntityIdx, Model, Ref};
@@ -71,11 +69,11 @@ fn resolve_targets(model: &Model) -> (Vec<Option<u32>>, Vec<Finding>) {
 
     // Candidate ids per kind, for suggestions (first definitions only); indexed on first use, so that a big
     // roadmap with many broken references does not compare each one with every id.
-    let mut by_kind: HashMap<EntityKind, Vec<&str>> = HashMap::new();
+    let mut by_kind: FxHashMap<EntityKind, Vec<&str>> = FxHashMap::default();
     for (id, e) in &ids {
         by_kind.entry(e.kind).or_default().push(id);
     }
-    let mut suggesters: HashMap<EntityKind, crate::suggest::Index<'_>> = HashMap::new();
+    let mut suggesters: FxHashMap<EntityKind, crate::suggest::Index<'_>> = FxHashMap::default();
     let mut suggest = |kind: EntityKind, word: &str| -> (Option<String>, bool) {
         let candidates = by_kind.get(&kind).map(Vec::as_slice).unwrap_or(&[]);
         let ix = suggesters.entry(kind).or_insert_with(|| crate::suggest::Index::new(candidates.iter().copied()));
