@@ -10,7 +10,6 @@ pub mod engine;
 pub mod lexicon;
 pub mod view;
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
@@ -137,7 +136,7 @@ fn split_docs(text: &'static str) -> (&'static str, Option<&'static str>) {
 #[derive(Debug, Default)]
 pub struct Registry {
     rules: Vec<RuleMeta>,
-    by_id: HashMap<String, usize>,
+    by_id: crate::fxhash::FxHashMap<String, usize>,
 }
 
 impl Registry {
