@@ -56,6 +56,7 @@ fuzz_target!(|data: &[u8]| {
     }
     let Ok(audit) = roadmap_audit::audit_loaded(linked, config, registry, options) else { return };
 
+    let fingerprints = roadmap_audit::baseline::fingerprints(&audit.findings, &audit.sources);
     let report = Report {
         sources: &audit.sources,
         findings: &audit.findings,
@@ -63,7 +64,7 @@ fuzz_target!(|data: &[u8]| {
         metrics: None,
         registry,
         model: Some(&audit.model),
-        fingerprints: roadmap_audit::baseline::fingerprints(&audit.findings, &audit.sources),
+        fingerprints: &fingerprints,
         baseline: None,
         hidden: 0,
     };
