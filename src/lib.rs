@@ -68,6 +68,8 @@ pub struct Audit {
     pub sources: SourceMap,
     pub model: Model,
     pub findings: Vec<Finding>,
+    /// How often each entity is linked: computed once, for the rules and then the metrics.
+    pub links: rules::view::BackLinks,
 }
 
 /// The model of a run before the rules: files read, entities linked, structural findings.
@@ -127,10 +129,11 @@ pub fn audit_loaded(
     let Loaded { sources, model, mut findings } = loaded;
     let lexicons = rules::lexicon::Lexicons::new(&config.competitors);
     let ctx = view_context(config, options, &lexicons);
-    findings.extend(rules::engine::run(&model, registry, config, &ctx, options.jobs));
+    let links = rules::view::BackLinks::of(&model);
+    findings.extend(rules::engine::run(&model, &links, registry, config, &ctx, options.jobs));
     timings::done("rules");
     let findings = policy::apply(findings, &model, config, registry, options.as_of);
-    let mut audit = Audit { sources, model, findings };
+    let mut audit = Audit { sources, model, findings, links };
     sort_findings(&mut audit);
     timings::done("policy, sort");
     Ok(audit)

@@ -147,7 +147,7 @@ impl Metrics {
     }
 
     pub fn compute(audit: &Audit, registry: &Registry, config: &Config, options: &Options) -> Metrics {
-        let facts = Facts::of(&audit.model, config, options);
+        let facts = Facts::of(&audit.model, &audit.links, config, options);
         Metrics::from_facts(audit, registry, config, options, &facts)
     }
 
@@ -312,15 +312,14 @@ pub struct Facts {
 }
 
 impl Facts {
-    pub fn of(model: &Model, config: &Config, options: &Options) -> Facts {
+    pub fn of(model: &Model, links: &view::BackLinks, config: &Config, options: &Options) -> Facts {
         // The same facts the rule views hold (one definition, in `rules::view`), without building views.
         let lexicons = Lexicons::default();
         let ctx = crate::view_context(config, options, &lexicons);
-        let links = view::BackLinks::of(model);
         let mut covered = Vec::with_capacity(model.items.len());
         let mut traced = Vec::with_capacity(model.items.len());
         for it in &model.items {
-            let c = view::customer_evidence(&links, it);
+            let c = view::customer_evidence(links, it);
             covered.push(c);
             traced.push(c && view::measured_toward_objective(model, it));
         }

@@ -62,7 +62,7 @@ impl<'a> Report<'a> {
         hrefs: Vec<String>,
         previous: Option<&compare::Previous>,
     ) -> Report<'a> {
-        let facts = metrics::Facts::of(&audit.model, config, options);
+        let facts = metrics::Facts::of(&audit.model, &audit.links, config, options);
         let metrics = Metrics::from_facts(audit, registry, config, options, &facts);
         let agg = Aggregates::of(audit, registry, &facts);
         let comparison = previous.map(|p| compare::compare(p, &metrics, &agg.rows));

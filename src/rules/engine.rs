@@ -47,7 +47,14 @@ pub fn compile(rule: &RuleMeta) -> Result<Option<Arc<Compiled>>, (&'static str, 
 }
 
 /// Runs every enabled data rule over the model, on `jobs` threads (entities are independent).
-pub fn run(model: &Model, registry: &Registry, config: &Config, ctx: &ViewContext<'_>, jobs: usize) -> Vec<Finding> {
+pub fn run(
+    model: &Model,
+    links: &BackLinks,
+    registry: &Registry,
+    config: &Config,
+    ctx: &ViewContext<'_>,
+    jobs: usize,
+) -> Vec<Finding> {
     let rules: Vec<(&RuleMeta, &Compiled)> = registry
         .iter()
         .filter(|r| config.level_of(&r.id, r.severity).is_some())
@@ -56,7 +63,6 @@ pub fn run(model: &Model, registry: &Registry, config: &Config, ctx: &ViewContex
     let of_kind = |k: &str| rules.iter().filter(|(r, _)| r.entity == k).copied().collect::<Vec<_>>();
     let (items, kpis, problems, objectives) =
         (of_kind("item"), of_kind("kpi"), of_kind("problem"), of_kind("objective"));
-    let links = BackLinks::of(model);
     let of = |kind: EntityKind, i: usize| match kind {
         EntityKind::Objective => Of::Objective(i, &model.objectives[i]),
         EntityKind::Kpi => Of::Kpi(i, &model.kpis[i]),
@@ -79,7 +85,7 @@ pub fn run(model: &Model, registry: &Registry, config: &Config, ctx: &ViewContex
         .collect();
     let found = crate::parallel::map(&work, jobs, |_, &(k, i)| {
         let (kind, rules, _) = &kinds[k];
-        let view = View::new(model, &links, ctx, of(*kind, i as usize));
+        let view = View::new(model, links, ctx, of(*kind, i as usize));
         let (id, meta) = model.meta(crate::model::EntityIdx { kind: *kind, index: i });
         let mut found = Vec::new();
         evaluate(rules, &view, *kind, id, meta, &mut found);

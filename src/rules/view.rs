@@ -30,7 +30,7 @@ pub struct ViewContext<'a> {
 }
 
 /// How often each entity is linked, and which problems have customer evidence: computed once per audit.
-#[derive(Default)]
+#[derive(Debug, Default)]
 pub struct BackLinks {
     pub problem_by_items: Vec<u32>,
     pub problem_by_kpis: Vec<u32>,
