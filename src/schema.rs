@@ -76,9 +76,8 @@ impl Schema {
     /// the JSON Schema meta-schema), so a failure here is a bug in the build, not a user error.
     ///
     /// The shell and the element validators are compiled as `$ref`s into one prepared registry that
-    /// holds the schema once: compiling each as a schema of its own (with a copy of the definitions it
-    /// uses) validated the definitions against the meta-schema again for each, two thirds of the
-    /// start-up cost of a small audit.
+    /// holds the schema once, rather than each as a schema of its own with a copy of the definitions it
+    /// reaches (copied, and checked against the meta-schema, once per list).
     pub fn compile(text: &str) -> Schema {
         let json: Json = serde_json::from_str(text).expect("embedded schema is valid JSON");
         let base = json.get("$id").and_then(Json::as_str).unwrap_or("urn:roadmap-audit:schema").to_owned();
