@@ -87,7 +87,7 @@ pub fn load_model(inputs: &[Input], options: &Options) -> Result<Loaded, RunErro
         Ok(stage::text(i as load::FileId, text.source, text.problem, options.limits))
     });
     timings::done("read, parse, check files");
-    let loaded = merge(staged.into_iter().collect::<Result<Vec<_>, RunError>>()?);
+    let loaded = merge(staged.into_iter().collect::<Result<Vec<_>, RunError>>()?, options.jobs);
     timings::done("merge, resolve links");
     loaded
 }
@@ -95,12 +95,13 @@ pub fn load_model(inputs: &[Input], options: &Options) -> Result<Loaded, RunErro
 /// Like [`load_model`], for texts already read (e.g. old versions of the files, from git).
 pub fn link(files: Vec<load::Text>, options: &Options) -> Result<Loaded, RunError> {
     let staged = files.into_iter().enumerate();
-    merge(staged.map(|(i, t)| stage::text(i as load::FileId, t.source, t.problem, options.limits)).collect())
+    let staged = staged.map(|(i, t)| stage::text(i as load::FileId, t.source, t.problem, options.limits));
+    merge(staged.collect(), options.jobs)
 }
 
 /// Joins the files' shares in input order (so output does not depend on thread timing), then resolves
 /// links across files.
-fn merge(staged: Vec<stage::Staged>) -> Result<Loaded, RunError> {
+fn merge(staged: Vec<stage::Staged>, jobs: usize) -> Result<Loaded, RunError> {
     let mut sources = SourceMap::default();
     let mut model = Model::default();
     let mut findings = Vec::new();
@@ -109,7 +110,7 @@ fn merge(staged: Vec<stage::Staged>) -> Result<Loaded, RunError> {
         model.append(s.model);
         findings.extend(s.findings);
     }
-    let links = model::resolve::resolve(&mut model);
+    let links = model::resolve::resolve(&mut model, jobs);
     findings.extend(links);
     Ok(Loaded { sources, model, findings })
 }

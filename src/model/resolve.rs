@@ -13,10 +13,10 @@ pub const UNKNOWN_REFERENCE: &str = "unknown-reference";
 
 /// Builds the id index, resolves every reference (filling in [`Ref::target`]), and returns the structural
 /// findings. The first definition of an id wins.
-pub fn resolve(model: &mut Model) -> Vec<Finding> {
+pub fn resolve(model: &mut Model, jobs: usize) -> Vec<Finding> {
     // Resolved on the model as it is (the index borrows its ids: no copies), then written back in the same
     // order, once the index is gone.
-    let (targets, findings) = resolve_targets(model);
+    let (targets, findings) = resolve_targets(model, jobs);
     let mut targets = targets.into_iter();
     for k in &mut model.kpis {
         if let Some(r) = &mut k.objective {
@@ -35,7 +35,7 @@ pub fn resolve(model: &mut Model) -> Vec<Finding> {
 }
 
 /// The target of every reference, in the order [`resolve`] writes them back, and the findings.
-fn resolve_targets(model: &Model) -> (Vec<Option<u32>>, Vec<Finding>) {
+fn resolve_targets(model: &Model, jobs: usize) -> (Vec<Option<u32>>, Vec<Finding>) {
     let mut findings = Vec::new();
     let mut ids: FxHashMap<&str, EntityIdx> = FxHashMap::default();
     ids.reserve(model.objectives.len() + model.kpis.len() + model.problems.len() + model.items.len());
@@ -80,9 +80,13 @@ fn resolve_targets(model: &Model) -> (Vec<Option<u32>>, Vec<Finding>) {
         (ix.best(word).map(str::to_owned), candidates.is_empty())
     };
 
+    // Every reference looked up first, on `jobs` threads: the lookups are independent, and in a big model
+    // each is a couple of cache misses. Then, in order, the rare misses are reported.
+    let mut found = lookup_all(model, &ids, jobs).into_iter();
     // The owner's entity is only built for a finding: most references resolve.
-    let mut check = |r: &Ref, want: EntityKind, file: FileId, (kind, id): (EntityKind, &str), field: &str| match ids
-        .get(r.id.as_str())
+    let mut check = |r: &Ref, want: EntityKind, file: FileId, (kind, id): (EntityKind, &str), field: &str| match found
+        .next()
+        .flatten()
     {
         Some(t) if t.kind == want => Some(t.index),
         found => {
@@ -144,6 +148,33 @@ fn resolve_targets(model: &Model) -> (Vec<Option<u32>>, Vec<Finding>) {
         }
     }
     (targets, findings)
+}
+
+/// What each reference's id names, in the order [`resolve_targets`] goes through them (a KPI's objective
+/// and problems, then each item's objectives, problems and KPIs), looked up in chunks of entities on up to
+/// `jobs` threads.
+fn lookup_all(model: &Model, ids: &FxHashMap<&str, EntityIdx>, jobs: usize) -> Vec<Option<EntityIdx>> {
+    const CHUNK: usize = 4096;
+    let chunks = |kind, n: usize| (0..n).step_by(CHUNK).map(move |s| (kind, s..(s + CHUNK).min(n)));
+    let chunks: Vec<_> =
+        chunks(EntityKind::Kpi, model.kpis.len()).chain(chunks(EntityKind::Item, model.items.len())).collect();
+    let look = |out: &mut Vec<Option<EntityIdx>>, refs: &mut dyn Iterator<Item = &Ref>| {
+        out.extend(refs.map(|r| ids.get(r.id.as_str()).copied()));
+    };
+    let parts = crate::parallel::map(&chunks, jobs, |_, (kind, range)| {
+        let mut out = Vec::new();
+        if *kind == EntityKind::Kpi {
+            for k in &model.kpis[range.clone()] {
+                look(&mut out, &mut k.objective.iter().chain(&k.problems));
+            }
+        } else {
+            for it in &model.items[range.clone()] {
+                look(&mut out, &mut it.objectives.iter().chain(&it.problems).chain(&it.kpis));
+            }
+        }
+        out
+    });
+    parts.into_iter().flatten().collect()
 }
 
 fn article(kind: EntityKind) -> String {
