@@ -131,8 +131,8 @@ fn evaluate(
 
 fn finding(rule: &RuleMeta, meta: &Meta, span: Span, entity: Entity, root: &V<'_>, each: Option<&V<'_>>) -> Finding {
     let lookup = |path: &str| match path.strip_prefix("each.") {
-        Some(p) => each.and_then(|e| e.path(p)).map(|v| v.to_json()),
-        None => root.path(path).map(|v| v.to_json()),
+        Some(p) => each.and_then(|e| e.path(p)).map(|v| v.display()),
+        None => root.path(path).map(|v| v.display()),
     };
     let message = fill(&rule.message, &lookup);
     let help = fill(&rule.help, &lookup);
@@ -150,9 +150,9 @@ fn discriminator(el: &V<'_>, i: usize) -> String {
         .unwrap_or_else(|| i.to_string())
 }
 
-/// Fills `{field}`, `{a.b}` and `{each.field}` with what `lookup` finds for the path. Lists read as
-/// "a, b"; absent fields as "?".
-pub fn fill(template: &str, lookup: &dyn Fn(&str) -> Option<Json>) -> String {
+/// Fills `{field}`, `{a.b}` and `{each.field}` with what `lookup` finds for the path (as
+/// [`V::display`] words it); absent fields read "?".
+pub fn fill(template: &str, lookup: &dyn Fn(&str) -> Option<String>) -> String {
     let mut out = String::with_capacity(template.len());
     let mut rest = template;
     while let Some(open) = rest.find('{') {
@@ -162,20 +162,11 @@ pub fn fill(template: &str, lookup: &dyn Fn(&str) -> Option<Json>) -> String {
             out.push_str(&rest[open..]);
             return out;
         };
-        out.push_str(&display(lookup(&after[..close]).as_ref()));
+        out.push_str(lookup(&after[..close]).as_deref().unwrap_or("?"));
         rest = &after[close + 1..];
     }
     out.push_str(rest);
     out
-}
-
-fn display(v: Option<&Json>) -> String {
-    match v {
-        None | Some(Json::Null) => "?".into(),
-        Some(Json::String(s)) => s.clone(),
-        Some(Json::Array(a)) => a.iter().map(|x| display(Some(x))).collect::<Vec<_>>().join(", "),
-        Some(other) => other.to_string(),
-    }
 }
 
 #[cfg(test)]
@@ -183,13 +174,26 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// How a template shows a JSON value: what [`V::display`] does for a view's.
+    fn display(v: Option<&Json>) -> String {
+        match v {
+            None | Some(Json::Null) => "?".into(),
+            Some(Json::String(s)) => s.clone(),
+            Some(Json::Array(a)) => a.iter().map(|x| display(Some(x))).collect::<Vec<_>>().join(", "),
+            Some(other) => other.to_string(),
+        }
+    }
+
     #[test]
     fn templates() {
         let v = json!({"id": "ITM-1", "launch_missing": ["support", "marketing"], "signals": {"competitor_phrase": "parity"}});
         let e = json!({"team": "Risk"});
-        let lookup = |path: &str| match path.strip_prefix("each.") {
-            Some(p) => e.get(p).cloned(),
-            None => path.split('.').try_fold(&v, |x, k| x.get(k)).cloned(),
+        let lookup = |path: &str| {
+            let found = match path.strip_prefix("each.") {
+                Some(p) => e.get(p).cloned(),
+                None => path.split('.').try_fold(&v, |x, k| x.get(k)).cloned(),
+            };
+            found.map(|j| display(Some(&j)))
         };
         assert_eq!(fill("item {id} lacks {launch_missing}", &lookup), "item ITM-1 lacks support, marketing");
         assert_eq!(fill("\"{signals.competitor_phrase}\" {nope}", &lookup), "\"parity\" ?");

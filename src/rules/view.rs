@@ -541,6 +541,19 @@ impl<'a> V<'a> {
         })
     }
 
+    /// The value as a message template shows it: text as it is, lists as "a, b", numbers and booleans
+    /// as JSON writes them (objects as JSON). The same words as going through [`V::to_json`], without
+    /// building JSON values for every placeholder of every finding.
+    pub fn display(&self) -> String {
+        match self {
+            V::Str(s) => s.to_string(),
+            V::Bool(b) => b.to_string(),
+            V::Int(i) => i.to_string(),
+            V::Arr(a) => a.elements().map(|v| v.display()).collect::<Vec<_>>().join(", "),
+            V::Obj(_) => self.to_json().to_string(),
+        }
+    }
+
     /// The elements of a list value.
     pub fn list(&self) -> Option<Arr<'a>> {
         match self {
