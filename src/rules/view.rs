@@ -111,6 +111,114 @@ pub enum Of<'a> {
     Objective(usize, &'a Objective),
 }
 
+/// The root fields of every kind of view, by number (see [`View::field_of`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Field {
+    Id,
+    Title,
+    Type,
+    Status,
+    Active,
+    Delivering,
+    Open,
+    Owner,
+    When,
+    Rationale,
+    Hypothesis,
+    CustomerFacing,
+    Drivers,
+    Problems,
+    Kpis,
+    Objectives,
+    LinkedProblems,
+    LinkedKpis,
+    LinkedObjectives,
+    CustomerEvidence,
+    ServesObjective,
+    Validation,
+    Dependencies,
+    Launch,
+    LaunchMissing,
+    Commitments,
+    ExternalCommitments,
+    Signals,
+    Name,
+    Unit,
+    Objective,
+    ObjectiveResolved,
+    HasBaseline,
+    HasTarget,
+    LinkedByItems,
+    Statement,
+    Segment,
+    Evidence,
+    IndirectEvidence,
+    DatedEvidence,
+    NewestEvidence,
+    NewestEvidenceAgeDays,
+    Stale,
+    LinkedByKpis,
+}
+
+impl Field {
+    fn parse(name: &str) -> Option<Field> {
+        Some(match name {
+            "id" => Field::Id,
+            "title" => Field::Title,
+            "type" => Field::Type,
+            "status" => Field::Status,
+            "active" => Field::Active,
+            "delivering" => Field::Delivering,
+            "open" => Field::Open,
+            "owner" => Field::Owner,
+            "when" => Field::When,
+            "rationale" => Field::Rationale,
+            "hypothesis" => Field::Hypothesis,
+            "customer_facing" => Field::CustomerFacing,
+            "drivers" => Field::Drivers,
+            "problems" => Field::Problems,
+            "kpis" => Field::Kpis,
+            "objectives" => Field::Objectives,
+            "linked_problems" => Field::LinkedProblems,
+            "linked_kpis" => Field::LinkedKpis,
+            "linked_objectives" => Field::LinkedObjectives,
+            "customer_evidence" => Field::CustomerEvidence,
+            "serves_objective" => Field::ServesObjective,
+            "validation" => Field::Validation,
+            "dependencies" => Field::Dependencies,
+            "launch" => Field::Launch,
+            "launch_missing" => Field::LaunchMissing,
+            "commitments" => Field::Commitments,
+            "external_commitments" => Field::ExternalCommitments,
+            "signals" => Field::Signals,
+            "name" => Field::Name,
+            "unit" => Field::Unit,
+            "objective" => Field::Objective,
+            "objective_resolved" => Field::ObjectiveResolved,
+            "has_baseline" => Field::HasBaseline,
+            "has_target" => Field::HasTarget,
+            "linked_by_items" => Field::LinkedByItems,
+            "statement" => Field::Statement,
+            "segment" => Field::Segment,
+            "evidence" => Field::Evidence,
+            "indirect_evidence" => Field::IndirectEvidence,
+            "dated_evidence" => Field::DatedEvidence,
+            "newest_evidence" => Field::NewestEvidence,
+            "newest_evidence_age_days" => Field::NewestEvidenceAgeDays,
+            "stale" => Field::Stale,
+            "linked_by_kpis" => Field::LinkedByKpis,
+            _ => return None,
+        })
+    }
+}
+
+/// A property name of a condition, prepared when the condition is compiled: the name, and its
+/// [`Field`] number when it names a root field.
+pub struct ViewKey {
+    name: String,
+    field: Option<Field>,
+}
+
 /// One entity's view.
 pub struct View<'a> {
     pub model: &'a Model,
@@ -176,83 +284,91 @@ impl<'a> View<'a> {
         s.as_deref().map(|s| V::Str(Cow::Borrowed(s)))
     }
 
-    /// A field of the view's root; `None` when absent.
+    /// A field of the view's root; `None` when absent (or not a field of this entity's view).
     fn field(&'a self, key: &str) -> Option<V<'a>> {
+        Field::parse(key).and_then(|f| self.field_of(f))
+    }
+
+    /// [`View::field`], by its number: conditions' property names are numbered once, when compiled
+    /// (see [`ViewKey`]), rather than matched as strings for every entity and rule.
+    fn field_of(&'a self, f: Field) -> Option<V<'a>> {
         let bool_ = |b: bool| Some(V::Bool(b));
         let int = |n: i64| Some(V::Int(n));
         match self.of {
-            Of::Item(it) => match key {
-                "id" => Some(V::Str(Cow::Borrowed(&it.id))),
-                "title" => Self::opt(&it.title),
-                "type" => Some(V::Str(Cow::Borrowed(it.item_type.as_str()))),
-                "status" => it.status.map(|s| V::Str(Cow::Borrowed(s.as_str()))),
-                "active" => bool_(it.is_active()),
-                "delivering" => bool_(it.is_delivering()),
-                "open" => bool_(it.is_open()),
-                "owner" => Self::opt(&it.owner),
-                "when" => Self::opt(&it.when),
-                "rationale" => Self::opt(&it.rationale),
-                "hypothesis" => Self::opt(&it.hypothesis),
-                "customer_facing" => bool_(it.is_customer_facing()),
-                "drivers" => Some(V::Arr(Arr::Drivers(&it.drivers))),
-                "problems" => Some(V::Arr(Arr::ProblemLinks(self, &it.problems))),
-                "kpis" => Some(V::Arr(Arr::KpiLinks(self, &it.kpis))),
-                "objectives" => Some(V::Arr(Arr::Links(&it.objectives))),
-                "linked_problems" => int(linked(&it.problems)),
-                "linked_kpis" => int(linked(&it.kpis)),
-                "linked_objectives" => int(linked(&it.objectives)),
-                "customer_evidence" => bool_(customer_evidence(self.links, it)),
-                "serves_objective" => bool_(linked(&it.objectives) > 0 || measured_toward_objective(self.model, it)),
-                "validation" => int(it.validation.len() as i64),
-                "dependencies" => Some(V::Arr(Arr::Deps(&it.dependencies))),
-                "launch" => Some(V::Obj(Obj::Launch(self))),
-                "launch_missing" => Some(V::Arr(Arr::Names(self.launch_missing()))),
-                "commitments" => Some(V::Arr(Arr::Commits(&it.commitments))),
-                "external_commitments" => int(it.commitments.iter().filter(|c| c.external).count() as i64),
-                "signals" => Some(V::Obj(Obj::Signals(self))),
+            Of::Item(it) => match f {
+                Field::Id => Some(V::Str(Cow::Borrowed(&it.id))),
+                Field::Title => Self::opt(&it.title),
+                Field::Type => Some(V::Str(Cow::Borrowed(it.item_type.as_str()))),
+                Field::Status => it.status.map(|s| V::Str(Cow::Borrowed(s.as_str()))),
+                Field::Active => bool_(it.is_active()),
+                Field::Delivering => bool_(it.is_delivering()),
+                Field::Open => bool_(it.is_open()),
+                Field::Owner => Self::opt(&it.owner),
+                Field::When => Self::opt(&it.when),
+                Field::Rationale => Self::opt(&it.rationale),
+                Field::Hypothesis => Self::opt(&it.hypothesis),
+                Field::CustomerFacing => bool_(it.is_customer_facing()),
+                Field::Drivers => Some(V::Arr(Arr::Drivers(&it.drivers))),
+                Field::Problems => Some(V::Arr(Arr::ProblemLinks(self, &it.problems))),
+                Field::Kpis => Some(V::Arr(Arr::KpiLinks(self, &it.kpis))),
+                Field::Objectives => Some(V::Arr(Arr::Links(&it.objectives))),
+                Field::LinkedProblems => int(linked(&it.problems)),
+                Field::LinkedKpis => int(linked(&it.kpis)),
+                Field::LinkedObjectives => int(linked(&it.objectives)),
+                Field::CustomerEvidence => bool_(customer_evidence(self.links, it)),
+                Field::ServesObjective => {
+                    bool_(linked(&it.objectives) > 0 || measured_toward_objective(self.model, it))
+                }
+                Field::Validation => int(it.validation.len() as i64),
+                Field::Dependencies => Some(V::Arr(Arr::Deps(&it.dependencies))),
+                Field::Launch => Some(V::Obj(Obj::Launch(self))),
+                Field::LaunchMissing => Some(V::Arr(Arr::Names(self.launch_missing()))),
+                Field::Commitments => Some(V::Arr(Arr::Commits(&it.commitments))),
+                Field::ExternalCommitments => int(it.commitments.iter().filter(|c| c.external).count() as i64),
+                Field::Signals => Some(V::Obj(Obj::Signals(self))),
                 _ => None,
             },
-            Of::Kpi(i, k) => match key {
-                "id" => Some(V::Str(Cow::Borrowed(&k.id))),
-                "name" => Self::opt(&k.name),
-                "owner" => Self::opt(&k.owner),
-                "unit" => Self::opt(&k.unit),
-                "objective" => k.objective.as_ref().map(|o| V::Str(Cow::Borrowed(&o.id))),
-                "objective_resolved" => bool_(k.objective.as_ref().is_some_and(|o| o.target.is_some())),
-                "problems" => Some(V::Arr(Arr::Links(&k.problems))),
-                "linked_problems" => int(linked(&k.problems)),
-                "has_baseline" => bool_(k.has_baseline),
-                "has_target" => bool_(k.has_target),
-                "linked_by_items" => int(i64::from(self.links.kpi_by_items[i])),
+            Of::Kpi(i, k) => match f {
+                Field::Id => Some(V::Str(Cow::Borrowed(&k.id))),
+                Field::Name => Self::opt(&k.name),
+                Field::Owner => Self::opt(&k.owner),
+                Field::Unit => Self::opt(&k.unit),
+                Field::Objective => k.objective.as_ref().map(|o| V::Str(Cow::Borrowed(&o.id))),
+                Field::ObjectiveResolved => bool_(k.objective.as_ref().is_some_and(|o| o.target.is_some())),
+                Field::Problems => Some(V::Arr(Arr::Links(&k.problems))),
+                Field::LinkedProblems => int(linked(&k.problems)),
+                Field::HasBaseline => bool_(k.has_baseline),
+                Field::HasTarget => bool_(k.has_target),
+                Field::LinkedByItems => int(i64::from(self.links.kpi_by_items[i])),
                 _ => None,
             },
-            Of::Problem(i, p) => match key {
-                "id" => Some(V::Str(Cow::Borrowed(&p.id))),
-                "statement" => Self::opt(&p.statement),
-                "segment" => Self::opt(&p.segment),
-                "evidence" => int(p.evidence.len() as i64),
-                "customer_evidence" => {
+            Of::Problem(i, p) => match f {
+                Field::Id => Some(V::Str(Cow::Borrowed(&p.id))),
+                Field::Statement => Self::opt(&p.statement),
+                Field::Segment => Self::opt(&p.segment),
+                Field::Evidence => int(p.evidence.len() as i64),
+                Field::CustomerEvidence => {
                     int(p.evidence.iter().filter(|e| e.kind.is_some_and(|k| k.is_customer())).count() as i64)
                 }
-                "indirect_evidence" => {
+                Field::IndirectEvidence => {
                     int(p.evidence.iter().filter(|e| e.kind.is_some_and(|k| !k.is_customer())).count() as i64)
                 }
-                "dated_evidence" => int(p.evidence.iter().filter(|e| e.date.is_some()).count() as i64),
-                "newest_evidence" => newest_evidence(p).map(|d| V::Str(Cow::Owned(d.to_string()))),
-                "newest_evidence_age_days" => {
+                Field::DatedEvidence => int(p.evidence.iter().filter(|e| e.date.is_some()).count() as i64),
+                Field::NewestEvidence => newest_evidence(p).map(|d| V::Str(Cow::Owned(d.to_string()))),
+                Field::NewestEvidenceAgeDays => {
                     newest_evidence(p).map(|d| V::Int(i64::from(d.days_until(self.ctx.as_of))))
                 }
-                "stale" => bool_(is_stale(self.ctx, p)),
-                "linked_by_items" => int(i64::from(self.links.problem_by_items[i])),
-                "linked_by_kpis" => int(i64::from(self.links.problem_by_kpis[i])),
+                Field::Stale => bool_(is_stale(self.ctx, p)),
+                Field::LinkedByItems => int(i64::from(self.links.problem_by_items[i])),
+                Field::LinkedByKpis => int(i64::from(self.links.problem_by_kpis[i])),
                 _ => None,
             },
-            Of::Objective(i, o) => match key {
-                "id" => Some(V::Str(Cow::Borrowed(&o.id))),
-                "title" => Self::opt(&o.title),
-                "owner" => Self::opt(&o.owner),
-                "linked_by_items" => int(i64::from(self.links.objective_by_items[i])),
-                "linked_by_kpis" => int(i64::from(self.links.objective_by_kpis[i])),
+            Of::Objective(i, o) => match f {
+                Field::Id => Some(V::Str(Cow::Borrowed(&o.id))),
+                Field::Title => Self::opt(&o.title),
+                Field::Owner => Self::opt(&o.owner),
+                Field::LinkedByItems => int(i64::from(self.links.objective_by_items[i])),
+                Field::LinkedByKpis => int(i64::from(self.links.objective_by_kpis[i])),
                 _ => None,
             },
         }
@@ -578,11 +694,11 @@ pub struct ViewJson;
 
 impl Json for ViewJson {
     type Node<'a> = V<'a>;
-    type PreparedKey = String;
+    type PreparedKey = ViewKey;
     type StringBuffer = String;
 
-    fn prepare_key(key: &str) -> String {
-        key.to_owned()
+    fn prepare_key(key: &str) -> ViewKey {
+        ViewKey { name: key.to_owned(), field: Field::parse(key) }
     }
 
     fn with_string_node<T>(buffer: &mut String, string: &str, f: impl FnOnce(V<'_>) -> T) -> T {
@@ -717,8 +833,12 @@ impl<'a> Object<'a, ViewJson> for Obj<'a> {
             Obj::Signals(_) => self.members().len(),
         }
     }
-    fn get(&self, key: &String) -> Option<V<'a>> {
-        Obj::get(self, key)
+    fn get(&self, key: &ViewKey) -> Option<V<'a>> {
+        match (*self, key.field) {
+            (Obj::Root(v), Some(f)) => v.field_of(f),
+            (Obj::Root(_), None) => None,
+            _ => Obj::get(self, &key.name),
+        }
     }
     fn members(&self) -> Members<'a> {
         Members(Obj::members(self).into_iter())
