@@ -204,6 +204,7 @@ macro_rules! spelled_enum {
         }
     };
 }
+pub(crate) use spelled_enum;
 
 spelled_enum!(ItemType {
     Feature = "feature", Initiative = "initiative", Launch = "launch",

@@ -18,7 +18,7 @@ use crate::date::Date;
 use crate::finding::EntityKind;
 use crate::load::Span;
 use crate::model::{
-    Commitment, Dependency, Driver, EntityIdx, Item, Kpi, LaunchAspect, Model, Objective, Problem, Ref,
+    spelled_enum, Commitment, Dependency, Driver, EntityIdx, Item, Kpi, LaunchAspect, Model, Objective, Problem, Ref,
 };
 
 /// Audit settings the views depend on.
@@ -111,106 +111,24 @@ pub enum Of<'a> {
     Objective(usize, &'a Objective),
 }
 
-/// The root fields of every kind of view, by number (see [`View::field_of`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Field {
-    Id,
-    Title,
-    Type,
-    Status,
-    Active,
-    Delivering,
-    Open,
-    Owner,
-    When,
-    Rationale,
-    Hypothesis,
-    CustomerFacing,
-    Drivers,
-    Problems,
-    Kpis,
-    Objectives,
-    LinkedProblems,
-    LinkedKpis,
-    LinkedObjectives,
-    CustomerEvidence,
-    ServesObjective,
-    Validation,
-    Dependencies,
-    Launch,
-    LaunchMissing,
-    Commitments,
-    ExternalCommitments,
-    Signals,
-    Name,
-    Unit,
-    Objective,
-    ObjectiveResolved,
-    HasBaseline,
-    HasTarget,
-    LinkedByItems,
-    Statement,
-    Segment,
-    Evidence,
-    IndirectEvidence,
-    DatedEvidence,
-    NewestEvidence,
-    NewestEvidenceAgeDays,
-    Stale,
-    LinkedByKpis,
-}
-
-impl Field {
-    fn parse(name: &str) -> Option<Field> {
-        Some(match name {
-            "id" => Field::Id,
-            "title" => Field::Title,
-            "type" => Field::Type,
-            "status" => Field::Status,
-            "active" => Field::Active,
-            "delivering" => Field::Delivering,
-            "open" => Field::Open,
-            "owner" => Field::Owner,
-            "when" => Field::When,
-            "rationale" => Field::Rationale,
-            "hypothesis" => Field::Hypothesis,
-            "customer_facing" => Field::CustomerFacing,
-            "drivers" => Field::Drivers,
-            "problems" => Field::Problems,
-            "kpis" => Field::Kpis,
-            "objectives" => Field::Objectives,
-            "linked_problems" => Field::LinkedProblems,
-            "linked_kpis" => Field::LinkedKpis,
-            "linked_objectives" => Field::LinkedObjectives,
-            "customer_evidence" => Field::CustomerEvidence,
-            "serves_objective" => Field::ServesObjective,
-            "validation" => Field::Validation,
-            "dependencies" => Field::Dependencies,
-            "launch" => Field::Launch,
-            "launch_missing" => Field::LaunchMissing,
-            "commitments" => Field::Commitments,
-            "external_commitments" => Field::ExternalCommitments,
-            "signals" => Field::Signals,
-            "name" => Field::Name,
-            "unit" => Field::Unit,
-            "objective" => Field::Objective,
-            "objective_resolved" => Field::ObjectiveResolved,
-            "has_baseline" => Field::HasBaseline,
-            "has_target" => Field::HasTarget,
-            "linked_by_items" => Field::LinkedByItems,
-            "statement" => Field::Statement,
-            "segment" => Field::Segment,
-            "evidence" => Field::Evidence,
-            "indirect_evidence" => Field::IndirectEvidence,
-            "dated_evidence" => Field::DatedEvidence,
-            "newest_evidence" => Field::NewestEvidence,
-            "newest_evidence_age_days" => Field::NewestEvidenceAgeDays,
-            "stale" => Field::Stale,
-            "linked_by_kpis" => Field::LinkedByKpis,
-            _ => return None,
-        })
+spelled_enum!(
+    /// The root fields of every kind of view, by number (see [`View::field_of`]) and by name.
+    Field {
+        Id = "id", Title = "title", Type = "type", Status = "status", Active = "active", Delivering = "delivering",
+        Open = "open", Owner = "owner", When = "when", Rationale = "rationale", Hypothesis = "hypothesis",
+        CustomerFacing = "customer_facing", Drivers = "drivers", Problems = "problems", Kpis = "kpis",
+        Objectives = "objectives", LinkedProblems = "linked_problems", LinkedKpis = "linked_kpis",
+        LinkedObjectives = "linked_objectives", CustomerEvidence = "customer_evidence",
+        ServesObjective = "serves_objective", Validation = "validation", Dependencies = "dependencies",
+        Launch = "launch", LaunchMissing = "launch_missing", Commitments = "commitments",
+        ExternalCommitments = "external_commitments", Signals = "signals", Name = "name", Unit = "unit",
+        Objective = "objective", ObjectiveResolved = "objective_resolved", HasBaseline = "has_baseline",
+        HasTarget = "has_target", LinkedByItems = "linked_by_items", Statement = "statement", Segment = "segment",
+        Evidence = "evidence", IndirectEvidence = "indirect_evidence", DatedEvidence = "dated_evidence",
+        NewestEvidence = "newest_evidence", NewestEvidenceAgeDays = "newest_evidence_age_days", Stale = "stale",
+        LinkedByKpis = "linked_by_kpis",
     }
-}
+);
 
 /// A property name of a condition, prepared when the condition is compiled: the name, and its
 /// [`Field`] number when it names a root field.
@@ -375,24 +293,24 @@ impl<'a> View<'a> {
     }
 
     /// Whether a root field is present, without computing its value.
-    fn present(&self, key: &str) -> bool {
+    fn present(&self, f: Field) -> bool {
         let some = |s: &Option<String>| s.is_some();
-        match (self.of, key) {
-            (Of::Item(it), "title") => some(&it.title),
-            (Of::Item(it), "status") => it.status.is_some(),
-            (Of::Item(it), "owner") => some(&it.owner),
-            (Of::Item(it), "when") => some(&it.when),
-            (Of::Item(it), "rationale") => some(&it.rationale),
-            (Of::Item(it), "hypothesis") => some(&it.hypothesis),
-            (Of::Kpi(_, k), "name") => some(&k.name),
-            (Of::Kpi(_, k), "owner") => some(&k.owner),
-            (Of::Kpi(_, k), "unit") => some(&k.unit),
-            (Of::Kpi(_, k), "objective") => k.objective.is_some(),
-            (Of::Problem(_, p), "statement") => some(&p.statement),
-            (Of::Problem(_, p), "segment") => some(&p.segment),
-            (Of::Problem(_, p), "newest_evidence" | "newest_evidence_age_days") => newest_evidence(p).is_some(),
-            (Of::Objective(_, o), "title") => some(&o.title),
-            (Of::Objective(_, o), "owner") => some(&o.owner),
+        match (self.of, f) {
+            (Of::Item(it), Field::Title) => some(&it.title),
+            (Of::Item(it), Field::Status) => it.status.is_some(),
+            (Of::Item(it), Field::Owner) => some(&it.owner),
+            (Of::Item(it), Field::When) => some(&it.when),
+            (Of::Item(it), Field::Rationale) => some(&it.rationale),
+            (Of::Item(it), Field::Hypothesis) => some(&it.hypothesis),
+            (Of::Kpi(_, k), Field::Name) => some(&k.name),
+            (Of::Kpi(_, k), Field::Owner) => some(&k.owner),
+            (Of::Kpi(_, k), Field::Unit) => some(&k.unit),
+            (Of::Kpi(_, k), Field::Objective) => k.objective.is_some(),
+            (Of::Problem(_, p), Field::Statement) => some(&p.statement),
+            (Of::Problem(_, p), Field::Segment) => some(&p.segment),
+            (Of::Problem(_, p), Field::NewestEvidence | Field::NewestEvidenceAgeDays) => newest_evidence(p).is_some(),
+            (Of::Objective(_, o), Field::Title) => some(&o.title),
+            (Of::Objective(_, o), Field::Owner) => some(&o.owner),
             _ => true,
         }
     }
@@ -418,67 +336,67 @@ impl<'a> View<'a> {
         }
     }
 
-    /// The root's field names, in documentation order (absent fields are skipped by `members`).
-    fn field_names(&self) -> &'static [&'static str] {
+    /// The root's fields, in documentation order (absent fields are skipped by `members`).
+    fn fields(&self) -> &'static [Field] {
         match self.of {
             Of::Item(_) => &[
-                "id",
-                "title",
-                "type",
-                "status",
-                "active",
-                "delivering",
-                "open",
-                "owner",
-                "when",
-                "rationale",
-                "hypothesis",
-                "customer_facing",
-                "drivers",
-                "problems",
-                "kpis",
-                "objectives",
-                "linked_problems",
-                "linked_kpis",
-                "linked_objectives",
-                "customer_evidence",
-                "serves_objective",
-                "validation",
-                "dependencies",
-                "launch",
-                "launch_missing",
-                "commitments",
-                "external_commitments",
-                "signals",
+                Field::Id,
+                Field::Title,
+                Field::Type,
+                Field::Status,
+                Field::Active,
+                Field::Delivering,
+                Field::Open,
+                Field::Owner,
+                Field::When,
+                Field::Rationale,
+                Field::Hypothesis,
+                Field::CustomerFacing,
+                Field::Drivers,
+                Field::Problems,
+                Field::Kpis,
+                Field::Objectives,
+                Field::LinkedProblems,
+                Field::LinkedKpis,
+                Field::LinkedObjectives,
+                Field::CustomerEvidence,
+                Field::ServesObjective,
+                Field::Validation,
+                Field::Dependencies,
+                Field::Launch,
+                Field::LaunchMissing,
+                Field::Commitments,
+                Field::ExternalCommitments,
+                Field::Signals,
             ],
             Of::Kpi(..) => &[
-                "id",
-                "name",
-                "owner",
-                "unit",
-                "objective",
-                "objective_resolved",
-                "problems",
-                "linked_problems",
-                "has_baseline",
-                "has_target",
-                "linked_by_items",
+                Field::Id,
+                Field::Name,
+                Field::Owner,
+                Field::Unit,
+                Field::Objective,
+                Field::ObjectiveResolved,
+                Field::Problems,
+                Field::LinkedProblems,
+                Field::HasBaseline,
+                Field::HasTarget,
+                Field::LinkedByItems,
             ],
             Of::Problem(..) => &[
-                "id",
-                "statement",
-                "segment",
-                "evidence",
-                "customer_evidence",
-                "indirect_evidence",
-                "dated_evidence",
-                "newest_evidence",
-                "newest_evidence_age_days",
-                "stale",
-                "linked_by_items",
-                "linked_by_kpis",
+                Field::Id,
+                Field::Statement,
+                Field::Segment,
+                Field::Evidence,
+                Field::CustomerEvidence,
+                Field::IndirectEvidence,
+                Field::DatedEvidence,
+                Field::NewestEvidence,
+                Field::NewestEvidenceAgeDays,
+                Field::Stale,
+                Field::LinkedByItems,
+                Field::LinkedByKpis,
             ],
-            Of::Objective(..) => &["id", "title", "owner", "linked_by_items", "linked_by_kpis"],
+            Of::Objective(..) => &[Field::Id, Field::Title, Field::Owner, Field::LinkedByItems, Field::LinkedByKpis],
         }
     }
 }
@@ -566,7 +484,9 @@ impl<'a> Obj<'a> {
             names.iter().filter_map(|k| self.get(k).map(|v| (Cow::Borrowed(*k), v))).collect()
         };
         match *self {
-            Obj::Root(v) => named(v.field_names()),
+            Obj::Root(v) => {
+                v.fields().iter().filter_map(|f| v.field_of(*f).map(|x| (Cow::Borrowed(f.as_str()), x))).collect()
+            }
             Obj::Signals(v) => {
                 let mut out = Vec::new();
                 for (name, phrase) in v.signals() {
@@ -818,8 +738,8 @@ impl<'a> Object<'a, ViewJson> for Obj<'a> {
     fn len(&self) -> usize {
         match *self {
             Obj::Root(v) => {
-                let n = v.field_names().len() - v.absent_fields();
-                debug_assert_eq!(n, v.field_names().iter().filter(|k| v.present(k)).count());
+                let n = v.fields().len() - v.absent_fields();
+                debug_assert_eq!(n, v.fields().iter().filter(|f| v.present(**f)).count());
                 n
             }
             // Counted without building the members (what `members` would return; checked in tests).
