@@ -4,7 +4,7 @@
 
 use crate::fxhash::FxHashMap;
 
-use super::{EntityIdx, Model, Ref};
+use super::{EntityIdx, Item, Kpi, Model, Ref};
 use crate::finding::{Entity, EntityKind, Finding, Severity};
 use crate::load::FileId;
 
@@ -18,19 +18,10 @@ pub fn resolve(model: &mut Model, jobs: usize) -> Vec<Finding> {
     // order, once the index is gone.
     let (targets, findings) = resolve_targets(model, jobs);
     let mut targets = targets.into_iter();
-    for k in &mut model.kpis {
-        if let Some(r) = &mut k.objective {
-            r.target = targets.next().flatten();
-        }
-        for r in &mut k.problems {
-            r.target = targets.next().flatten();
-        }
+    for r in model.kpis.iter_mut().flat_map(kpi_refs_mut).chain(model.items.iter_mut().flat_map(item_refs_mut)) {
+        r.target = targets.next().flatten();
     }
-    for it in &mut model.items {
-        for r in it.objectives.iter_mut().chain(&mut it.problems).chain(&mut it.kpis) {
-            r.target = targets.next().flatten();
-        }
-    }
+    debug_assert!(targets.next().is_none(), "as many targets as references");
     findings
 }
 
@@ -128,23 +119,14 @@ fn resolve_targets(model: &Model, jobs: usize) -> (Vec<Option<u32>>, Vec<Finding
     let mut targets = Vec::new();
     for k in &model.kpis {
         let owner = (EntityKind::Kpi, k.id.as_str());
-        if let Some(r) = &k.objective {
-            targets.push(check(r, EntityKind::Objective, k.meta.file, owner, "objective"));
-        }
-        for r in &k.problems {
-            targets.push(check(r, EntityKind::Problem, k.meta.file, owner, "problems"));
+        for (r, want, field) in kpi_refs(k) {
+            targets.push(check(r, want, k.meta.file, owner, field));
         }
     }
     for it in &model.items {
         let owner = (EntityKind::Item, it.id.as_str());
-        for r in &it.objectives {
-            targets.push(check(r, EntityKind::Objective, it.meta.file, owner, "objectives"));
-        }
-        for r in &it.problems {
-            targets.push(check(r, EntityKind::Problem, it.meta.file, owner, "problems"));
-        }
-        for r in &it.kpis {
-            targets.push(check(r, EntityKind::Kpi, it.meta.file, owner, "kpis"));
+        for (r, want, field) in item_refs(it) {
+            targets.push(check(r, want, it.meta.file, owner, field));
         }
     }
     (targets, findings)
@@ -158,23 +140,36 @@ fn lookup_all(model: &Model, ids: &FxHashMap<&str, EntityIdx>, jobs: usize) -> V
     let chunks = |kind, n: usize| (0..n).step_by(CHUNK).map(move |s| (kind, s..(s + CHUNK).min(n)));
     let chunks: Vec<_> =
         chunks(EntityKind::Kpi, model.kpis.len()).chain(chunks(EntityKind::Item, model.items.len())).collect();
-    let look = |out: &mut Vec<Option<EntityIdx>>, refs: &mut dyn Iterator<Item = &Ref>| {
-        out.extend(refs.map(|r| ids.get(r.id.as_str()).copied()));
-    };
-    let parts = crate::parallel::map(&chunks, jobs, |_, (kind, range)| {
-        let mut out = Vec::new();
-        if *kind == EntityKind::Kpi {
-            for k in &model.kpis[range.clone()] {
-                look(&mut out, &mut k.objective.iter().chain(&k.problems));
-            }
-        } else {
-            for it in &model.items[range.clone()] {
-                look(&mut out, &mut it.objectives.iter().chain(&it.problems).chain(&it.kpis));
-            }
+    let look = |(r, ..): (&Ref, EntityKind, &str)| ids.get(r.id.as_str()).copied();
+    let parts = crate::parallel::map(&chunks, jobs, |_, (kind, range)| -> Vec<Option<EntityIdx>> {
+        match kind {
+            EntityKind::Kpi => model.kpis[range.clone()].iter().flat_map(kpi_refs).map(look).collect(),
+            _ => model.items[range.clone()].iter().flat_map(item_refs).map(look).collect(),
         }
-        out
     });
     parts.into_iter().flatten().collect()
+}
+
+// The references of a KPI and of an item, with the kind each names and its field: the one order that
+// looking up, reporting and writing back targets all go through (the `_mut` twins follow the same order).
+
+fn kpi_refs(k: &Kpi) -> impl Iterator<Item = (&Ref, EntityKind, &'static str)> {
+    let objective = k.objective.iter().map(|r| (r, EntityKind::Objective, "objective"));
+    objective.chain(k.problems.iter().map(|r| (r, EntityKind::Problem, "problems")))
+}
+
+fn item_refs(it: &Item) -> impl Iterator<Item = (&Ref, EntityKind, &'static str)> {
+    let objectives = it.objectives.iter().map(|r| (r, EntityKind::Objective, "objectives"));
+    let problems = it.problems.iter().map(|r| (r, EntityKind::Problem, "problems"));
+    objectives.chain(problems).chain(it.kpis.iter().map(|r| (r, EntityKind::Kpi, "kpis")))
+}
+
+fn kpi_refs_mut(k: &mut Kpi) -> impl Iterator<Item = &mut Ref> {
+    k.objective.iter_mut().chain(&mut k.problems)
+}
+
+fn item_refs_mut(it: &mut Item) -> impl Iterator<Item = &mut Ref> {
+    it.objectives.iter_mut().chain(&mut it.problems).chain(&mut it.kpis)
 }
 
 fn article(kind: EntityKind) -> String {
