@@ -63,12 +63,6 @@ pub fn run(
     let of_kind = |k: &str| rules.iter().filter(|(r, _)| r.entity == k).copied().collect::<Vec<_>>();
     let (items, kpis, problems, objectives) =
         (of_kind("item"), of_kind("kpi"), of_kind("problem"), of_kind("objective"));
-    let of = |kind: EntityKind, i: usize| match kind {
-        EntityKind::Objective => Of::Objective(i, &model.objectives[i]),
-        EntityKind::Kpi => Of::Kpi(i, &model.kpis[i]),
-        EntityKind::Problem => Of::Problem(i, &model.problems[i]),
-        _ => Of::Item(&model.items[i]),
-    };
     // Every entity that some rule applies to, in model order, audited in one parallel pass (one set of
     // threads for the whole run rather than one per kind); findings come back in that order.
     let kinds = [
@@ -85,8 +79,9 @@ pub fn run(
         .collect();
     let found = crate::parallel::map(&work, jobs, |_, &(k, i)| {
         let (kind, rules, _) = &kinds[k];
-        let view = View::new(model, links, ctx, of(*kind, i as usize));
-        let (id, meta) = model.meta(crate::model::EntityIdx { kind: *kind, index: i });
+        let e = crate::model::EntityIdx { kind: *kind, index: i };
+        let view = View::new(model, links, ctx, Of::entity(model, e));
+        let (id, meta) = model.meta(e);
         let mut found = Vec::new();
         evaluate(rules, &view, *kind, id, meta, &mut found);
         found

@@ -111,6 +111,19 @@ pub enum Of<'a> {
     Objective(usize, &'a Objective),
 }
 
+impl<'a> Of<'a> {
+    /// The entity `e` of the model.
+    pub fn entity(model: &'a Model, e: EntityIdx) -> Of<'a> {
+        let i = e.index as usize;
+        match e.kind {
+            EntityKind::Objective => Of::Objective(i, &model.objectives[i]),
+            EntityKind::Kpi => Of::Kpi(i, &model.kpis[i]),
+            EntityKind::Problem => Of::Problem(i, &model.problems[i]),
+            _ => Of::Item(&model.items[i]),
+        }
+    }
+}
+
 spelled_enum!(
     /// The root fields of every kind of view, by number (see [`View::field_of`]) and by name.
     Field {
@@ -779,17 +792,5 @@ impl<'a> Array<'a, ViewJson> for Arr<'a> {
 
 /// Every entity's view, in model order (for `roadmap-audit view`).
 pub fn all<'a>(model: &'a Model, links: &'a BackLinks, ctx: &'a ViewContext<'a>) -> Vec<(EntityIdx, View<'a>)> {
-    model
-        .entities()
-        .map(|e| {
-            let i = e.index as usize;
-            let of = match e.kind {
-                EntityKind::Objective => Of::Objective(i, &model.objectives[i]),
-                EntityKind::Kpi => Of::Kpi(i, &model.kpis[i]),
-                EntityKind::Problem => Of::Problem(i, &model.problems[i]),
-                _ => Of::Item(&model.items[i]),
-            };
-            (e, View::new(model, links, ctx, of))
-        })
-        .collect()
+    model.entities().map(|e| (e, View::new(model, links, ctx, Of::entity(model, e)))).collect()
 }
