@@ -309,16 +309,20 @@ fn audit_at_revision(
 /// Prints the number of YAML problems found, so the work cannot be optimised away.
 pub fn parse(args: &AuditArgs, out: &mut dyn Write) -> Result<u8, RunError> {
     let (_, inputs, options) = setup_inputs(args)?;
-    let mut problems = 0;
-    let mut documents = 0;
-    // The same streaming parse an audit does (elements are handed over and dropped), nothing else.
+    // The same streaming parse an audit does (elements are handed over and dropped), nothing else; files
+    // on the same threads as an audit's (`--jobs`), so that a floor over many files is not one core's.
     let lists = crate::model::entity_list_names();
-    for input in &inputs {
+    let counts = crate::parallel::map(&inputs, options.jobs, |_, input| {
         let text = load::read(input, options.max_file_size)?;
         let mut elements = 0usize;
         let parsed = load::yaml::parse_streaming(&text.source.text, options.limits, &lists, &mut |_| elements += 1);
-        problems += parsed.problems.len() + usize::from(text.problem.is_some());
-        documents += parsed.documents.len();
+        Ok::<_, RunError>((parsed.problems.len() + usize::from(text.problem.is_some()), parsed.documents.len()))
+    });
+    let (mut problems, mut documents) = (0, 0);
+    for c in counts {
+        let (p, d) = c?;
+        problems += p;
+        documents += d;
     }
     writeln!(out, "parsed {} files, {documents} documents, {problems} YAML problems", inputs.len())
         .map_err(io_error)?;
