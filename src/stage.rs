@@ -4,6 +4,8 @@
 //! complete (`load::yaml::parse_streaming`); the element is validated and turned into a model entity, then
 //! dropped. So a file is never held whole as a tree: memory stays proportional to the roadmap's entities.
 
+use std::sync::Arc;
+
 use crate::finding::{Entity, Finding, Label, Severity};
 use crate::load::yaml::{self, Limits, Streamed, YamlProblem};
 use crate::load::{FileId, SourceFile, Span, Value};
@@ -29,7 +31,7 @@ pub fn text(file: FileId, source: SourceFile, problem: Option<YamlProblem>, limi
     // Elements are checked as they arrive, on this thread. A second thread for them was measured twice, and
     // slower both times (freeing on the checking thread; then moving strings there and freeing here): the
     // handing over costs what the overlap saves. Files run in parallel instead, and so do the rules.
-    let mut elements = Elements::new(file);
+    let mut elements = Elements::new(file, source.text.clone());
     let parsed = yaml::parse_streaming(&source.text, limits, &lists, &mut |s| elements.take(s, &lists));
     elements.finish(&lists);
     let Elements { mut model, findings: element_findings, .. } = elements;
@@ -73,6 +75,8 @@ const MAX_WAITING: usize = 4096;
 /// The entities and findings of the elements received so far.
 struct Elements {
     file: FileId,
+    /// The file's text, which entities keep ranges of.
+    text: Arc<String>,
     model: Model,
     /// Schema findings, with the document they belong to.
     findings: Vec<(u32, Finding)>,
@@ -82,14 +86,14 @@ struct Elements {
 }
 
 impl Elements {
-    fn new(file: FileId) -> Elements {
-        Elements { file, model: Model::default(), findings: Vec::new(), waiting: Vec::new() }
+    fn new(file: FileId, text: Arc<String>) -> Elements {
+        Elements { file, text, model: Model::default(), findings: Vec::new(), waiting: Vec::new() }
     }
 
     /// Takes in one element (moving out the strings its entity keeps).
     fn take(&mut self, streamed: Streamed, lists: &[&str]) {
         if let Streamed::Restart = streamed {
-            *self = Elements::new(self.file);
+            *self = Elements::new(self.file, self.text.clone());
             return;
         }
         match Schema::roadmap_if_ready() {
@@ -126,7 +130,7 @@ impl Elements {
         let found = schema.check_element(list, index, &node, self.file, "roadmap file");
         self.findings.extend(found.into_iter().map(|f| (doc, f)));
         // Last: building the entity moves the node's strings out.
-        self.model.add_entity(self.file, doc, list, &mut node);
+        self.model.add_entity(self.file, &self.text, doc, list, &mut node);
     }
 }
 

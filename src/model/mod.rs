@@ -5,9 +5,14 @@
 //! what rules and reports need, which keeps memory proportional to the roadmap, not to its syntax.
 
 pub mod resolve;
+mod text;
+
+pub use text::Str;
 
 use crate::date::Date;
 use crate::finding::{Entity, EntityKind};
+use std::sync::Arc;
+
 use crate::load::{FileId, Node, Span, Value};
 
 /// Where an entity lives.
@@ -38,7 +43,7 @@ impl Meta {
 /// A reference to another entity by id.
 #[derive(Clone, Debug)]
 pub struct Ref {
-    pub id: String,
+    pub id: Str,
     pub span: Span,
     /// Index into the list of the expected kind, once resolved.
     pub target: Option<u32>,
@@ -46,11 +51,11 @@ pub struct Ref {
 
 #[derive(Clone, Debug)]
 pub struct Waiver {
-    pub rule: String,
+    pub rule: Str,
     pub rule_span: Span,
-    pub reason: String,
+    pub reason: Str,
     pub expires: Option<Date>,
-    pub approved_by: Option<String>,
+    pub approved_by: Option<Str>,
     /// The waiver's mapping.
     pub span: Span,
     pub index: u32,
@@ -66,31 +71,31 @@ pub struct DocInfo {
 
 #[derive(Clone, Debug)]
 pub struct Objective {
-    pub id: String,
+    pub id: Str,
     pub meta: Meta,
-    pub title: Option<String>,
-    pub owner: Option<String>,
+    pub title: Option<Str>,
+    pub owner: Option<Str>,
 }
 
 #[derive(Clone, Debug)]
 pub struct Kpi {
-    pub id: String,
+    pub id: Str,
     pub meta: Meta,
-    pub name: Option<String>,
+    pub name: Option<Str>,
     pub objective: Option<Ref>,
     pub problems: Vec<Ref>,
     pub has_baseline: bool,
     pub has_target: bool,
-    pub owner: Option<String>,
-    pub unit: Option<String>,
+    pub owner: Option<Str>,
+    pub unit: Option<Str>,
 }
 
 #[derive(Clone, Debug)]
 pub struct Problem {
-    pub id: String,
+    pub id: Str,
     pub meta: Meta,
-    pub statement: Option<String>,
-    pub segment: Option<String>,
+    pub statement: Option<Str>,
+    pub segment: Option<Str>,
     pub evidence: Vec<Evidence>,
 }
 
@@ -104,19 +109,19 @@ pub struct Evidence {
 
 #[derive(Clone, Debug)]
 pub struct Item {
-    pub id: String,
+    pub id: Str,
     pub meta: Meta,
-    pub title: Option<String>,
+    pub title: Option<Str>,
     pub item_type: ItemType,
     pub status: Option<Status>,
-    pub owner: Option<String>,
-    pub when: Option<String>,
+    pub owner: Option<Str>,
+    pub when: Option<Str>,
     pub objectives: Vec<Ref>,
     pub problems: Vec<Ref>,
     pub kpis: Vec<Ref>,
     pub drivers: Vec<Driver>,
-    pub rationale: Option<String>,
-    pub hypothesis: Option<String>,
+    pub rationale: Option<Str>,
+    pub hypothesis: Option<Str>,
     pub validation: Vec<Validation>,
     pub dependencies: Vec<Dependency>,
     /// As written; see [`Item::is_customer_facing`] for the default.
@@ -143,16 +148,16 @@ impl Item {
 
 #[derive(Clone, Debug)]
 pub struct Validation {
-    pub kind: Option<String>,
+    pub kind: Option<Str>,
     pub date: Option<Date>,
     pub span: Span,
 }
 
 #[derive(Clone, Debug)]
 pub struct Dependency {
-    pub team: String,
+    pub team: Str,
     pub acknowledged: bool,
-    pub note: Option<String>,
+    pub note: Option<Str>,
     pub span: Span,
 }
 
@@ -178,7 +183,7 @@ impl Launch {
 
 #[derive(Clone, Debug)]
 pub struct Commitment {
-    pub to: String,
+    pub to: Str,
     pub external: bool,
     pub date: Option<Date>,
     pub span: Span,
@@ -339,30 +344,32 @@ impl Model {
 
     /// Adds element `index` of the top-level list `list` (one of [`ENTITY_LISTS`]) of document `doc`.
     /// Entities without a string `id` are skipped: the schema reports them, and nothing can refer to them.
-    pub fn add_entity(&mut self, file: FileId, doc: u32, list: &str, n: &mut Node) {
-        let Some(meta) = meta(file, doc, n) else { return };
+    /// `text` is the file's text: values spelled in it as they are read are kept as ranges of it ([`Str`]).
+    pub fn add_entity(&mut self, file: FileId, text: &Arc<String>, doc: u32, list: &str, n: &mut Node) {
+        let x = Extract { text };
+        let Some(meta) = x.meta(file, doc, n) else { return };
         match list {
             "objectives" => self.objectives.push(Objective {
-                id: id_of(n),
-                title: text(n.get_mut("title")),
-                owner: text(n.get_mut("owner")),
+                id: x.id_of(n),
+                title: x.text(n.get_mut("title")),
+                owner: x.text(n.get_mut("owner")),
                 meta,
             }),
             "kpis" => self.kpis.push(Kpi {
-                id: id_of(n),
-                name: text(n.get_mut("name")),
-                objective: n.get_mut("objective").and_then(reference),
-                problems: refs(n.get_mut("problems")),
+                id: x.id_of(n),
+                name: x.text(n.get_mut("name")),
+                objective: n.get_mut("objective").and_then(|n| x.reference(n)),
+                problems: x.refs(n.get_mut("problems")),
                 has_baseline: present(n.get("baseline")),
                 has_target: present(n.get("target")),
-                owner: text(n.get_mut("owner")),
-                unit: text(n.get_mut("unit")),
+                owner: x.text(n.get_mut("owner")),
+                unit: x.text(n.get_mut("unit")),
                 meta,
             }),
             "problems" => self.problems.push(Problem {
-                id: id_of(n),
-                statement: text(n.get_mut("statement")),
-                segment: text(n.get_mut("segment")),
+                id: x.id_of(n),
+                statement: x.text(n.get_mut("statement")),
+                segment: x.text(n.get_mut("segment")),
                 evidence: seq(n.get_mut("evidence"))
                     .map(|e| Evidence {
                         kind: e.get("kind").and_then(Node::as_str).and_then(EvidenceKind::parse),
@@ -372,7 +379,7 @@ impl Model {
                     .collect(),
                 meta,
             }),
-            "items" => self.items.push(item(n, meta)),
+            "items" => self.items.push(x.item(n, meta)),
             _ => {}
         }
     }
@@ -449,110 +456,160 @@ impl Model {
     }
 }
 
-fn item(n: &mut Node, meta: Meta) -> Item {
-    let mut it = Item {
-        id: String::new(),
-        meta,
-        title: None,
-        item_type: ItemType::Feature,
-        status: None,
-        owner: None,
-        when: None,
-        objectives: Vec::new(),
-        problems: Vec::new(),
-        kpis: Vec::new(),
-        drivers: Vec::new(),
-        rationale: None,
-        hypothesis: None,
-        validation: Vec::new(),
-        dependencies: Vec::new(),
-        customer_facing: None,
-        launch: None,
-        commitments: Vec::new(),
-    };
-    // One pass over the keys (the loader keeps only the first of repeated keys, so order does not matter).
-    let Value::Map(entries) = &mut n.value else { return it };
-    for e in entries {
-        let v = &mut e.value;
-        match &*e.key {
-            "id" => it.id = take_str(v).unwrap_or_default(),
-            "title" => it.title = text(Some(v)),
-            "type" => it.item_type = v.as_str().and_then(ItemType::parse).unwrap_or(ItemType::Feature),
-            "status" => it.status = v.as_str().and_then(Status::parse),
-            "owner" => it.owner = text(Some(v)),
-            "when" => it.when = text(Some(v)),
-            "objectives" => it.objectives = refs(Some(v)),
-            "problems" => it.problems = refs(Some(v)),
-            "kpis" => it.kpis = refs(Some(v)),
-            "drivers" => it.drivers = list(Some(v), |d| d.as_str().and_then(Driver::parse)),
-            "rationale" => it.rationale = text(Some(v)),
-            "hypothesis" => it.hypothesis = text(Some(v)),
-            "validation" => {
-                it.validation = seq(Some(v))
-                    .map(|v| Validation { kind: text(v.get_mut("kind")), date: date(v.get("date")), span: v.span })
-                    .collect()
-            }
-            "dependencies" => {
-                it.dependencies = list(Some(v), |d| {
-                    Some(Dependency {
-                        team: d.get_mut("team").and_then(take_str)?,
-                        acknowledged: d.get("acknowledged").and_then(Node::as_bool).unwrap_or(false),
-                        note: text(d.get_mut("note")),
-                        span: d.span,
-                    })
-                })
-            }
-            "customer_facing" => it.customer_facing = v.as_bool(),
-            "launch" if v.as_map().is_some() => {
-                it.launch = Some(Launch {
-                    marketing: present_text(v.get("marketing")),
-                    sales: present_text(v.get("sales")),
-                    support: present_text(v.get("support")),
-                    docs: present_text(v.get("docs")),
-                    span: v.span,
-                })
-            }
-            "commitments" => {
-                it.commitments = list(Some(v), |c| {
-                    Some(Commitment {
-                        to: c.get_mut("to").and_then(take_str)?,
-                        external: c.get("external").and_then(Node::as_bool).unwrap_or(true),
-                        date: date(c.get("date")),
-                        span: c.span,
-                    })
-                })
-            }
-            _ => {}
-        }
-    }
-    it
+/// Builds entities from element nodes of one file, taking their strings.
+struct Extract<'a> {
+    text: &'a Arc<String>,
 }
 
-// The element node is dropped once its entity is built, so its strings are moved into the entity rather
-// than copied (fewer allocations, and no freeing of the originals).
+// The element node is dropped once its entity is built, so its strings are taken, not copied: as a range of
+// the file's text where the file spells the value as it is, else the node's own string (see [`Str`]).
+impl Extract<'_> {
+    fn item(&self, n: &mut Node, meta: Meta) -> Item {
+        let mut it = Item {
+            id: Str::default(),
+            meta,
+            title: None,
+            item_type: ItemType::Feature,
+            status: None,
+            owner: None,
+            when: None,
+            objectives: Vec::new(),
+            problems: Vec::new(),
+            kpis: Vec::new(),
+            drivers: Vec::new(),
+            rationale: None,
+            hypothesis: None,
+            validation: Vec::new(),
+            dependencies: Vec::new(),
+            customer_facing: None,
+            launch: None,
+            commitments: Vec::new(),
+        };
+        // One pass over the keys (the loader keeps only the first of repeated keys, so order does not matter).
+        let Value::Map(entries) = &mut n.value else { return it };
+        for e in entries {
+            let v = &mut e.value;
+            match &*e.key {
+                "id" => it.id = self.take_str(v).unwrap_or_default(),
+                "title" => it.title = self.text(Some(v)),
+                "type" => it.item_type = v.as_str().and_then(ItemType::parse).unwrap_or(ItemType::Feature),
+                "status" => it.status = v.as_str().and_then(Status::parse),
+                "owner" => it.owner = self.text(Some(v)),
+                "when" => it.when = self.text(Some(v)),
+                "objectives" => it.objectives = self.refs(Some(v)),
+                "problems" => it.problems = self.refs(Some(v)),
+                "kpis" => it.kpis = self.refs(Some(v)),
+                "drivers" => it.drivers = list(Some(v), |d| d.as_str().and_then(Driver::parse)),
+                "rationale" => it.rationale = self.text(Some(v)),
+                "hypothesis" => it.hypothesis = self.text(Some(v)),
+                "validation" => {
+                    it.validation = seq(Some(v))
+                        .map(|v| Validation {
+                            kind: self.text(v.get_mut("kind")),
+                            date: date(v.get("date")),
+                            span: v.span,
+                        })
+                        .collect()
+                }
+                "dependencies" => {
+                    it.dependencies = list(Some(v), |d| {
+                        Some(Dependency {
+                            team: d.get_mut("team").and_then(|t| self.take_str(t))?,
+                            acknowledged: d.get("acknowledged").and_then(Node::as_bool).unwrap_or(false),
+                            note: self.text(d.get_mut("note")),
+                            span: d.span,
+                        })
+                    })
+                }
+                "customer_facing" => it.customer_facing = v.as_bool(),
+                "launch" if v.as_map().is_some() => {
+                    it.launch = Some(Launch {
+                        marketing: present_text(v.get("marketing")),
+                        sales: present_text(v.get("sales")),
+                        support: present_text(v.get("support")),
+                        docs: present_text(v.get("docs")),
+                        span: v.span,
+                    })
+                }
+                "commitments" => {
+                    it.commitments = list(Some(v), |c| {
+                        Some(Commitment {
+                            to: c.get_mut("to").and_then(|t| self.take_str(t))?,
+                            external: c.get("external").and_then(Node::as_bool).unwrap_or(true),
+                            date: date(c.get("date")),
+                            span: c.span,
+                        })
+                    })
+                }
+                _ => {}
+            }
+        }
+        it
+    }
+
+    /// Takes a string value out of the node.
+    fn take_str(&self, n: &mut Node) -> Option<Str> {
+        match &mut n.value {
+            Value::Str(s) => Some(Str::from_source(self.text, n.span, std::mem::take(s))),
+            _ => None,
+        }
+    }
+
+    /// A non-blank string value, taken out of the node.
+    fn text(&self, n: Option<&mut Node>) -> Option<Str> {
+        let n = n?;
+        if n.as_str()?.trim().is_empty() {
+            return None;
+        }
+        self.take_str(n)
+    }
+
+    fn id_of(&self, n: &mut Node) -> Str {
+        n.get_mut("id").and_then(|n| self.take_str(n)).unwrap_or_default()
+    }
+
+    fn reference(&self, n: &mut Node) -> Option<Ref> {
+        if n.as_str()?.is_empty() {
+            return None;
+        }
+        let span = n.span;
+        Some(Ref { id: self.take_str(n)?, span, target: None })
+    }
+
+    fn refs(&self, n: Option<&mut Node>) -> Vec<Ref> {
+        list(n, |n| self.reference(n))
+    }
+
+    fn meta(&self, file: FileId, doc: u32, n: &mut Node) -> Option<Meta> {
+        let id = n.get("id")?;
+        id.as_str().filter(|s| !s.is_empty())?;
+        let id_span = id.span;
+        let keys = n.as_map()?.iter().filter_map(|e| key_index(&e.key).map(|k| (k, e.key_span))).collect();
+        let waivers = seq(n.get_mut("waivers"))
+            .enumerate()
+            .filter_map(|(i, w)| {
+                let rule = w.get_mut("rule")?;
+                let rule_span = rule.span;
+                Some(Waiver {
+                    rule: self.take_str(rule)?,
+                    rule_span,
+                    reason: self.text(w.get_mut("reason")).unwrap_or_default(),
+                    expires: date(w.get("expires")),
+                    approved_by: self.text(w.get_mut("approved_by")),
+                    span: w.span,
+                    index: i as u32,
+                })
+            })
+            .collect();
+        Some(Meta { file, doc, span: n.span, id_span, keys, waivers })
+    }
+}
 
 fn seq(n: Option<&mut Node>) -> std::slice::IterMut<'_, Node> {
     match n.map(|n| &mut n.value) {
         Some(Value::Seq(items)) => items.iter_mut(),
         _ => [].iter_mut(),
     }
-}
-
-/// Moves a string value out of the node.
-fn take_str(n: &mut Node) -> Option<String> {
-    match &mut n.value {
-        Value::Str(s) => Some(String::from(std::mem::take(s))),
-        _ => None,
-    }
-}
-
-/// A non-blank string value, moved out of the node.
-fn text(n: Option<&mut Node>) -> Option<String> {
-    let n = n?;
-    if n.as_str()?.trim().is_empty() {
-        return None;
-    }
-    take_str(n)
 }
 
 /// A non-blank string value, copied (documents are still needed after this).
@@ -577,22 +634,6 @@ fn date(n: Option<&Node>) -> Option<Date> {
     n.and_then(Node::as_str).and_then(Date::parse)
 }
 
-fn id_of(n: &mut Node) -> String {
-    n.get_mut("id").and_then(take_str).unwrap_or_default()
-}
-
-fn reference(n: &mut Node) -> Option<Ref> {
-    if n.as_str()?.is_empty() {
-        return None;
-    }
-    let span = n.span;
-    Some(Ref { id: take_str(n)?, span, target: None })
-}
-
-fn refs(n: Option<&mut Node>) -> Vec<Ref> {
-    list(n, reference)
-}
-
 /// The elements `f` accepts, in a vector sized for all of them: `filter_map(..).collect()` would start at
 /// four and double, and a model keeps hundreds of thousands of short lists (most of one element).
 fn list<T>(n: Option<&mut Node>, f: impl FnMut(&mut Node) -> Option<T>) -> Vec<T> {
@@ -600,30 +641,6 @@ fn list<T>(n: Option<&mut Node>, f: impl FnMut(&mut Node) -> Option<T>) -> Vec<T
     let mut out = Vec::with_capacity(elements.len());
     out.extend(elements.filter_map(f));
     out
-}
-
-fn meta(file: FileId, doc: u32, n: &mut Node) -> Option<Meta> {
-    let id = n.get("id")?;
-    id.as_str().filter(|s| !s.is_empty())?;
-    let id_span = id.span;
-    let keys = n.as_map()?.iter().filter_map(|e| key_index(&e.key).map(|k| (k, e.key_span))).collect();
-    let waivers = seq(n.get_mut("waivers"))
-        .enumerate()
-        .filter_map(|(i, w)| {
-            let rule = w.get_mut("rule")?;
-            let rule_span = rule.span;
-            Some(Waiver {
-                rule: take_str(rule)?,
-                rule_span,
-                reason: text(w.get_mut("reason")).unwrap_or_default(),
-                expires: date(w.get("expires")),
-                approved_by: text(w.get_mut("approved_by")),
-                span: w.span,
-                index: i as u32,
-            })
-        })
-        .collect();
-    Some(Meta { file, doc, span: n.span, id_span, keys, waivers })
 }
 
 #[cfg(test)]

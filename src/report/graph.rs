@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use crate::finding::EntityKind;
-use crate::model::{Model, Ref};
+use crate::model::{Model, Ref, Str};
 
 /// Columns, left to right.
 pub const COLUMNS: [(&str, &str); 4] =
@@ -72,11 +72,11 @@ impl Graph {
             }
         };
         let mut start = [0usize; 4];
-        let mut add = |g: &mut Graph, col: usize, id: &str, label: Option<&String>, index: usize| {
+        let mut add = |g: &mut Graph, col: usize, id: &str, label: Option<&Str>, index: usize| {
             g.nodes.push(Node {
                 col,
                 id: id.to_owned(),
-                label: label.cloned(),
+                label: label.map(|l| l.to_string()),
                 index: Some(index),
                 key: key(PREFIX[col], id),
             });
@@ -110,9 +110,9 @@ impl Graph {
                     g.edges.push(Edge { from, to, broken: false });
                 }
                 None => {
-                    let m = *missing.entry((col, r.id.clone())).or_insert_with(|| {
+                    let m = *missing.entry((col, r.id.to_string())).or_insert_with(|| {
                         let k = format!("x_{}", key(COLUMNS[col].0, &r.id));
-                        g.nodes.push(Node { col, id: r.id.clone(), label: None, index: None, key: k });
+                        g.nodes.push(Node { col, id: r.id.to_string(), label: None, index: None, key: k });
                         g.nodes.len() - 1
                     });
                     g.edges.push(Edge { from: holder, to: m, broken: true });

@@ -19,6 +19,7 @@ use crate::finding::EntityKind;
 use crate::load::Span;
 use crate::model::{
     spelled_enum, Commitment, Dependency, Driver, EntityIdx, Item, Kpi, LaunchAspect, Model, Objective, Problem, Ref,
+    Str,
 };
 
 /// Audit settings the views depend on.
@@ -211,7 +212,7 @@ impl<'a> View<'a> {
         })
     }
 
-    fn opt(s: &'a Option<String>) -> Option<V<'a>> {
+    fn opt(s: &'a Option<Str>) -> Option<V<'a>> {
         s.as_deref().map(|s| V::Str(Cow::Borrowed(s)))
     }
 
@@ -307,7 +308,7 @@ impl<'a> View<'a> {
 
     /// Whether a root field is present, without computing its value.
     fn present(&self, f: Field) -> bool {
-        let some = |s: &Option<String>| s.is_some();
+        let some = |s: &Option<Str>| s.is_some();
         match (self.of, f) {
             (Of::Item(it), Field::Title) => some(&it.title),
             (Of::Item(it), Field::Status) => it.status.is_some(),
