@@ -90,13 +90,10 @@ impl Setup {
 pub fn setup(args: &AuditArgs) -> Result<Setup, RunError> {
     let (config, inputs, options) = setup_inputs(args)?;
     // Start-up work that depends on nothing the user wrote (the roadmap schema, needed as soon as the first
-    // entity is parsed; then the built-in rules, needed after parsing) goes to another thread only when
-    // there are files to parse in parallel anyway. For one file it is done inline: once a process has a
-    // second thread, glibc's malloc takes its arena lock on every call for the rest of the run, and the
-    // parse is made of millions of small allocations (the parse floor alone is 7% slower at 10k items after
-    // spawning and joining one idle thread). Inline, one-file audits are no slower, a little faster (10k
-    // items: 247 vs 252 ms, medians of 30 interleaved runs).
-    let jobs = if inputs.len() > 1 { options.jobs } else { 1 };
+    // entity is parsed; then the built-in rules, needed after parsing) is done on another thread while the
+    // config is read and the files are parsed. (With glibc's malloc, one-file audits did it inline: a second
+    // thread made every allocation of the parse take a lock. The allocator is mimalloc now: see main.rs.)
+    let jobs = options.jobs;
     if jobs > 1 {
         crate::schema::Schema::roadmap_compiled_elsewhere();
     }
