@@ -57,7 +57,8 @@ impl SourceFile {
     pub fn new(path: String, text: impl Into<Arc<String>>) -> SourceFile {
         let text = text.into();
         let mut line_starts = vec![0u32];
-        line_starts.extend(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i as u32 + 1));
+        // memchr's vectorised search: a byte-by-byte scan was 6% of a 200-file audit.
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i as u32 + 1));
         SourceFile { path, text, line_starts }
     }
 

@@ -392,10 +392,21 @@ impl Model {
         self.items.retain(|e| e.meta.doc < n);
     }
 
+    /// Makes room for the entities of `models` (to be appended).
+    pub fn reserve_for<'a>(&mut self, models: impl Iterator<Item = &'a Model> + Clone) {
+        let total = |f: fn(&Model) -> usize| models.clone().map(f).sum::<usize>();
+        self.documents.reserve(total(|m| m.documents.len()));
+        self.objectives.reserve(total(|m| m.objectives.len()));
+        self.kpis.reserve(total(|m| m.kpis.len()));
+        self.problems.reserve(total(|m| m.problems.len()));
+        self.items.reserve(total(|m| m.items.len()));
+    }
+
     /// Appends another model (of later files), keeping document indices consistent.
     pub fn append(&mut self, other: Model) {
-        if self.documents.is_empty() {
-            // The first file (often the only one): take it as it is rather than moving every entity.
+        if self.documents.capacity() == 0 {
+            // The first file (often the only one), with no room made for more: take it as it is rather than
+            // moving every entity.
             *self = other;
             return;
         }
