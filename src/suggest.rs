@@ -1,5 +1,7 @@
 //! "Did you mean …?" — the closest candidate by edit distance, when it is close enough to be a typo.
 
+use std::borrow::Cow;
+
 /// Returns the candidate closest to `word` (case-insensitive edit distance), if it is within a third of
 /// the word's length (at least 1, at most 3 edits), or starts with the word. Ties go to the first candidate.
 pub fn did_you_mean<'a, I>(word: &str, candidates: I) -> Option<&'a str>
@@ -34,7 +36,8 @@ where
 /// (references × ids). Prefix matches are found by binary search either way.
 pub struct Index<'a> {
     /// (lower-cased, original), sorted by the lower-cased form.
-    sorted: Vec<(String, &'a str)>,
+    /// (The lower-cased form borrows the original when that is lower case already, as ids mostly are.)
+    sorted: Vec<(Cow<'a, str>, &'a str)>,
     /// Positions in `sorted` by length in characters.
     by_len: crate::fxhash::FxHashMap<usize, Vec<usize>>,
     /// The [`bag`] of each lower-cased candidate, in `sorted` order (64 bytes each, while suggesting).
@@ -87,8 +90,13 @@ fn neighbourhood(s: &str, buf: &mut Vec<(u64, u64)>, mut f: impl FnMut(u64)) {
 
 impl<'a> Index<'a> {
     pub fn new(candidates: impl IntoIterator<Item = &'a str>) -> Index<'a> {
-        let mut sorted: Vec<(String, &'a str)> = candidates.into_iter().map(|c| (c.to_lowercase(), c)).collect();
-        sorted.sort();
+        let lower = |c: &'a str| match c.is_ascii() && !c.bytes().any(|b| b.is_ascii_uppercase()) {
+            true => Cow::Borrowed(c),
+            false => Cow::Owned(c.to_lowercase()),
+        };
+        let mut sorted: Vec<(Cow<'a, str>, &'a str)> = candidates.into_iter().map(|c| (lower(c), c)).collect();
+        // Unstable is enough: equal pairs are the same pair.
+        sorted.sort_unstable();
         let mut by_len: crate::fxhash::FxHashMap<usize, Vec<usize>> = Default::default();
         for (i, (lc, _)) in sorted.iter().enumerate() {
             by_len.entry(lc.chars().count()).or_default().push(i);
@@ -130,7 +138,7 @@ impl<'a> Index<'a> {
             }
         };
         if n >= 4 {
-            let start = self.sorted.partition_point(|(lc, _)| lc.as_str() < w.as_str());
+            let start = self.sorted.partition_point(|(lc, _)| lc.as_ref() < w.as_str());
             for i in start..self.sorted.len() {
                 if !self.sorted[i].0.starts_with(&w) {
                     break;
@@ -149,7 +157,7 @@ impl<'a> Index<'a> {
                     }
                     // Equal hash bits are a lead, not an answer: the distance decides.
                     let i = (x & POSITION_MASK) as usize;
-                    let d = within(&self.sorted[i].0, limit);
+                    let d = within(self.sorted[i].0.as_ref(), limit);
                     if d <= limit {
                         offer(d, i);
                     }

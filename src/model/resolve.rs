@@ -58,78 +58,87 @@ fn resolve_targets(model: &Model, jobs: usize) -> (Vec<Option<u32>>, Vec<Finding
         }
     }
 
-    // Candidate ids per kind, for suggestions (first definitions only); indexed on first use, so that a big
-    // roadmap with many broken references does not compare each one with every id.
+    // Every reference looked up first, on `jobs` threads: the lookups are independent, and in a big model
+    // each is a couple of cache misses. The rare misses are set aside, in order.
+    let found = lookup_all(model, &ids, jobs);
+    let mut targets = Vec::with_capacity(found.len());
+    let mut misses: Vec<Miss> = Vec::new();
+    let kpi_refs = model.kpis.iter().flat_map(|k| {
+        kpi_refs(k).map(move |(r, want, field)| (r, want, field, k.meta.file, (EntityKind::Kpi, k.id.as_str())))
+    });
+    let item_refs = model.items.iter().flat_map(|it| {
+        item_refs(it).map(move |(r, want, field)| (r, want, field, it.meta.file, (EntityKind::Item, it.id.as_str())))
+    });
+    for ((r, want, field, file, owner), found) in kpi_refs.chain(item_refs).zip(found) {
+        match found {
+            Some(t) if t.kind == want => targets.push(Some(t.index)),
+            found => {
+                targets.push(None);
+                misses.push(Miss { id: r.id.as_str(), span: r.span, want, file, owner, field, found });
+            }
+        }
+    }
+
+    // "Did you mean": the candidates are the ids of the kind wanted (first definitions only), indexed for
+    // each kind that has unknown references; the kinds on `jobs` threads, each kind's lookups in order.
     let mut by_kind: FxHashMap<EntityKind, Vec<&str>> = FxHashMap::default();
     for (id, e) in &ids {
         by_kind.entry(e.kind).or_default().push(id);
     }
-    let mut suggesters: FxHashMap<EntityKind, crate::suggest::Index<'_>> = FxHashMap::default();
-    let mut suggest = |kind: EntityKind, word: &str| -> (Option<String>, bool) {
+    let unknown = |m: &&Miss| m.found.is_none();
+    let mut kinds: Vec<EntityKind> = misses.iter().filter(unknown).map(|m| m.want).collect();
+    kinds.sort_unstable_by_key(|k| *k as u8);
+    kinds.dedup();
+    let suggested = crate::parallel::map(&kinds, jobs, |_, &kind| {
         let candidates = by_kind.get(&kind).map(Vec::as_slice).unwrap_or(&[]);
-        let ix = suggesters.entry(kind).or_insert_with(|| crate::suggest::Index::new(candidates.iter().copied()));
-        (ix.best(word).map(str::to_owned), candidates.is_empty())
-    };
+        let mut ix = crate::suggest::Index::new(candidates.iter().copied());
+        let words = misses.iter().filter(unknown).filter(|m| m.want == kind);
+        words.map(|m| ix.best(m.id).map(str::to_owned)).collect::<Vec<_>>().into_iter()
+    });
+    let mut suggested: FxHashMap<EntityKind, _> = kinds.into_iter().zip(suggested).collect();
 
-    // Every reference looked up first, on `jobs` threads: the lookups are independent, and in a big model
-    // each is a couple of cache misses. Then, in order, the rare misses are reported.
-    let mut found = lookup_all(model, &ids, jobs).into_iter();
-    // The owner's entity is only built for a finding: most references resolve.
-    let mut check = |r: &Ref, want: EntityKind, file: FileId, (kind, id): (EntityKind, &str), field: &str| match found
-        .next()
-        .flatten()
-    {
-        Some(t) if t.kind == want => Some(t.index),
-        found => {
-            let owner = Entity::new(kind, id);
-            let owner_text = format!("{} {id}", kind.noun());
-            let (message, help) = match found {
-                Some(t) => (
-                    format!(
-                        "`{}` in `{field}` of {owner_text} is {} {}, not {}",
-                        r.id,
-                        article(t.kind),
-                        r.id,
-                        article(want)
+    for m in &misses {
+        let (kind, id) = m.owner;
+        let owner = Entity::new(kind, id);
+        let owner_text = format!("{} {id}", kind.noun());
+        let (field, want, rid) = (m.field, m.want, m.id);
+        let (message, help) = match m.found {
+            Some(t) => (
+                format!("`{rid}` in `{field}` of {owner_text} is {} {rid}, not {}", article(t.kind), article(want)),
+                format!("`{field}` lists {} ids; move `{rid}` to the list for {}s", want.noun(), t.kind.noun()),
+            ),
+            None => {
+                let msg = format!("`{rid}` in `{field}` of {owner_text} is not a known {} id", want.noun());
+                let suggestion = suggested.get_mut(&want).and_then(|s| s.next()).flatten();
+                let help = match suggestion {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None if !by_kind.contains_key(&want) => format!(
+                        "no {} is defined in the audited files; define it, or audit the file that defines it too",
+                        want.noun()
                     ),
-                    format!("`{field}` lists {} ids; move `{}` to the list for {}s", want.noun(), r.id, t.kind.noun()),
-                ),
-                None => {
-                    let msg = format!("`{}` in `{field}` of {owner_text} is not a known {} id", r.id, want.noun());
-                    let help = match suggest(want, &r.id) {
-                        (Some(s), _) => format!("did you mean `{s}`?"),
-                        (None, true) => format!(
-                            "no {} is defined in the audited files; define it, or audit the file that defines it too",
-                            want.noun()
-                        ),
-                        (None, false) => {
-                            format!("define {} `{}`, or audit the file that defines it too", article(want), r.id)
-                        }
-                    };
-                    (msg, help)
-                }
-            };
-            let mut f = Finding::new(UNKNOWN_REFERENCE, Severity::Error, file, r.span, owner, message).with_help(help);
-            f.discriminator = Some(format!("{field}:{}", r.id));
-            findings.push(f);
-            None
-        }
-    };
-
-    let mut targets = Vec::new();
-    for k in &model.kpis {
-        let owner = (EntityKind::Kpi, k.id.as_str());
-        for (r, want, field) in kpi_refs(k) {
-            targets.push(check(r, want, k.meta.file, owner, field));
-        }
-    }
-    for it in &model.items {
-        let owner = (EntityKind::Item, it.id.as_str());
-        for (r, want, field) in item_refs(it) {
-            targets.push(check(r, want, it.meta.file, owner, field));
-        }
+                    None => format!("define {} `{rid}`, or audit the file that defines it too", article(want)),
+                };
+                (msg, help)
+            }
+        };
+        let mut f = Finding::new(UNKNOWN_REFERENCE, Severity::Error, m.file, m.span, owner, message).with_help(help);
+        f.discriminator = Some(format!("{field}:{rid}"));
+        findings.push(f);
     }
     (targets, findings)
+}
+
+/// A reference that names no entity of the kind its field lists.
+struct Miss<'a> {
+    id: &'a str,
+    span: crate::load::Span,
+    want: EntityKind,
+    file: FileId,
+    /// The kind and id of the entity that holds the reference.
+    owner: (EntityKind, &'a str),
+    field: &'static str,
+    /// What the id names instead, if anything.
+    found: Option<EntityIdx>,
 }
 
 /// What each reference's id names, in the order [`resolve_targets`] goes through them (a KPI's objective
