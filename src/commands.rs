@@ -209,6 +209,7 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, RunError> {
         fingerprints: &fingerprints[..shown],
         baseline,
         hidden,
+        jobs: options.jobs,
     };
     for spec in &outputs {
         let to_terminal = spec.path.is_none();
@@ -418,6 +419,7 @@ pub fn render_error(err: &RunError, color: bool, out: &mut dyn Write) -> std::io
             fingerprints: &[],
             baseline: None,
             hidden: 0,
+            jobs: 1,
         };
         // No closing summary line: that is about audits, and a run error is not one.
         Human { color, width: width(), quiet: true }.render(&report, out)?;

@@ -5,18 +5,10 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{location, Render, Report, Summary};
+use super::{location, Render, Report};
 use crate::finding::{Entity, Severity};
 
 pub struct Json;
-
-#[derive(Serialize)]
-struct Out<'a> {
-    findings: Findings<'a>,
-    summary: Summary,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    metrics: Option<&'a serde_json::Value>,
-}
 
 #[derive(Serialize)]
 struct JsonFinding<'a> {
@@ -44,51 +36,149 @@ struct Related<'a> {
     column: u32,
 }
 
-/// The findings, serialized one by one as they are converted (not gathered in a list first: a big
-/// roadmap has tens of thousands).
-struct Findings<'a>(&'a Report<'a>);
-
-impl Serialize for Findings<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let report = self.0;
-        s.collect_seq(report.findings.iter().zip(report.fingerprints).map(|(f, fingerprint)| {
-            let (start, end) = location(report.sources, f);
-            JsonFinding {
-                rule: &f.rule,
-                severity: f.severity,
-                message: &f.message,
-                help: f.help.as_deref(),
-                file: &report.sources.get(f.file).path,
-                line: start.line,
-                column: start.column,
-                end_line: end.line,
-                end_column: end.column,
-                entity: &f.entity,
-                fingerprint,
-                related: f
-                    .labels
-                    .iter()
-                    .map(|l| {
-                        let src = report.sources.get(l.file);
-                        let lc = src.line_col(l.span.start);
-                        Related { message: &l.message, file: &src.path, line: lc.line, column: lc.column }
-                    })
-                    .collect(),
-            }
-        }))
+impl<'a> JsonFinding<'a> {
+    fn of(report: &Report<'a>, i: usize) -> JsonFinding<'a> {
+        let f = &report.findings[i];
+        let (start, end) = location(report.sources, f);
+        JsonFinding {
+            rule: &f.rule,
+            severity: f.severity,
+            message: &f.message,
+            help: f.help.as_deref(),
+            file: &report.sources.get(f.file).path,
+            line: start.line,
+            column: start.column,
+            end_line: end.line,
+            end_column: end.column,
+            entity: &f.entity,
+            fingerprint: &report.fingerprints[i],
+            related: f
+                .labels
+                .iter()
+                .map(|l| {
+                    let src = report.sources.get(l.file);
+                    let lc = src.line_col(l.span.start);
+                    Related { message: &l.message, file: &src.path, line: lc.line, column: lc.column }
+                })
+                .collect(),
+        }
     }
 }
 
+/// Findings serialized per thread at a time.
+const CHUNK: usize = 2048;
+
 impl Render for Json {
     fn render(&self, report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
-        // A buffer of a concrete type in between: serde_json writes token by token, and through `dyn Write`
-        // each token was a call through a vtable.
+        // serde_json's pretty layout, written in parts: the findings (tens of thousands in a big roadmap) in
+        // chunks on `jobs` threads, each chunk into its own buffer, then the buffers in order. Each part is
+        // serialized at the depth where it sits in the document, so the bytes are what one
+        // `to_writer_pretty` of the whole document would write.
         let mut buf = io::BufWriter::with_capacity(1 << 16, &mut *out);
-        serde_json::to_writer_pretty(
-            &mut buf,
-            &Out { findings: Findings(report), summary: report.summary, metrics: report.metrics.as_ref() },
-        )?;
-        writeln!(buf)?;
+        buf.write_all(b"{\n  \"findings\": [")?;
+        let n = report.findings.len();
+        let starts: Vec<usize> = (0..n).step_by(CHUNK).collect();
+        let parts = crate::parallel::map(&starts, report.jobs, |_, &start| -> io::Result<Vec<u8>> {
+            let mut part = Vec::new();
+            for i in start..(start + CHUNK).min(n) {
+                part.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
+                write_at(&mut part, 2, &JsonFinding::of(report, i))?;
+            }
+            Ok(part)
+        });
+        for part in parts {
+            buf.write_all(&part?)?;
+        }
+        buf.write_all(if n == 0 { b"]" } else { b"\n  ]" })?;
+        buf.write_all(b",\n  \"summary\": ")?;
+        write_at(&mut buf, 1, &report.summary)?;
+        if let Some(metrics) = &report.metrics {
+            buf.write_all(b",\n  \"metrics\": ")?;
+            write_at(&mut buf, 1, metrics)?;
+        }
+        buf.write_all(b"\n}\n")?;
         buf.flush()
+    }
+}
+
+/// Serializes `value` with serde_json's pretty layout as if it sat `depth` levels into a document.
+fn write_at<W: Write, T: Serialize + ?Sized>(w: W, depth: usize, value: &T) -> io::Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(w, Pretty { depth, has_value: false });
+    value.serialize(&mut ser).map_err(io::Error::other)
+}
+
+/// serde_json's `PrettyFormatter` (two-space indent), starting at a given depth.
+struct Pretty {
+    depth: usize,
+    has_value: bool,
+}
+
+impl Pretty {
+    fn indent<W: ?Sized + Write>(&self, w: &mut W) -> io::Result<()> {
+        for _ in 0..self.depth {
+            w.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+}
+
+impl serde_json::ser::Formatter for Pretty {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(b"[")
+    }
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            w.write_all(b"\n")?;
+            self.indent(w)?;
+        }
+        w.write_all(b"]")
+    }
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(w)
+    }
+    fn end_array_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(b"{")
+    }
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            w.write_all(b"\n")?;
+            self.indent(w)?;
+        }
+        w.write_all(b"}")
+    }
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(w)
+    }
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        w.write_all(b": ")
+    }
+    fn end_object_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pretty_at_depth_zero_is_serde_jsons_pretty() {
+        let v = serde_json::json!({"a": [1, {"b": [], "c": {}}, [2, [3]]], "d": {"e": null, "f": "x"}, "g": []});
+        let mut ours = Vec::new();
+        write_at(&mut ours, 0, &v).unwrap();
+        assert_eq!(String::from_utf8(ours).unwrap(), serde_json::to_string_pretty(&v).unwrap());
     }
 }

@@ -35,6 +35,8 @@ pub struct Report<'a> {
     pub baseline: Option<BaselineSummary>,
     /// Findings not printed because of `--max-findings` (the summary counts them).
     pub hidden: usize,
+    /// Threads a format may use (`--jobs`).
+    pub jobs: usize,
 }
 
 /// What a baseline comparison found, for the closing summary.
