@@ -316,18 +316,15 @@ impl Facts {
         // The same facts the rule views hold (one definition, in `rules::view`), without building views.
         let lexicons = Lexicons::default();
         let ctx = crate::view_context(config, options, &lexicons);
-        let mut covered = Vec::with_capacity(model.items.len());
-        let mut traced = Vec::with_capacity(model.items.len());
-        for it in &model.items {
+        // Per entity, on `--jobs` threads (each fact follows links: cache misses in a big model).
+        let per_item = crate::parallel::map(&model.items, options.jobs, |_, it| {
             let c = view::customer_evidence(links, it);
-            covered.push(c);
-            traced.push(c && view::measured_toward_objective(model, it));
-        }
-        let fresh = model
-            .problems
-            .iter()
-            .map(|p| (!p.evidence.is_empty()).then(|| view::newest_evidence(p).is_some() && !view::is_stale(&ctx, p)))
-            .collect();
+            (c, c && view::measured_toward_objective(model, it))
+        });
+        let (covered, traced) = per_item.into_iter().unzip();
+        let fresh = crate::parallel::map(&model.problems, options.jobs, |_, p| {
+            (!p.evidence.is_empty()).then(|| view::newest_evidence(p).is_some() && !view::is_stale(&ctx, p))
+        });
         Facts { covered, traced, fresh }
     }
 }
