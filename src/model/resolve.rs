@@ -89,7 +89,9 @@ fn resolve_targets(model: &Model, jobs: usize) -> (Vec<Option<u32>>, Vec<Finding
     let mut kinds: Vec<EntityKind> = misses.iter().filter(unknown).map(|m| m.want).collect();
     kinds.sort_unstable_by_key(|k| *k as u8);
     kinds.dedup();
-    let suggested = crate::parallel::map(&kinds, jobs, |_, &kind| {
+    // Threads only pay when some kind has many candidates (indexing 50k ids takes ~20 ms).
+    let big = kinds.iter().any(|k| by_kind.get(k).is_some_and(|c| c.len() > crate::suggest::EXHAUSTIVE));
+    let suggested = crate::parallel::map(&kinds, if big { jobs } else { 1 }, |_, &kind| {
         let candidates = by_kind.get(&kind).map(Vec::as_slice).unwrap_or(&[]);
         let mut ix = crate::suggest::Index::new(candidates.iter().copied());
         let words = misses.iter().filter(unknown).filter(|m| m.want == kind);

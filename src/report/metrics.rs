@@ -24,6 +24,9 @@ pub const WARNING_WEIGHT: u64 = 1;
 pub const COMPETITOR_RULE: &str = "competitor-only-justification";
 pub const KPI_ONLY_RULE: &str = "kpi-only-justification";
 
+/// Entities from which [`Facts::of`] uses more than one thread.
+const PARALLEL_FROM: usize = 8192;
+
 /// A share: `numerator` of `denominator`, with its definition. `ratio` is rounded to 4 decimals, and null
 /// when the denominator is 0 (or the rule it counts is turned off, see `note`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -316,13 +319,15 @@ impl Facts {
         // The same facts the rule views hold (one definition, in `rules::view`), without building views.
         let lexicons = Lexicons::default();
         let ctx = crate::view_context(config, options, &lexicons);
-        // Per entity, on `--jobs` threads (each fact follows links: cache misses in a big model).
-        let per_item = crate::parallel::map(&model.items, options.jobs, |_, it| {
+        // Per entity, on `--jobs` threads in a big model (each fact follows links: cache misses); in a small
+        // one, starting threads would cost more than it saves.
+        let jobs = if model.items.len() + model.problems.len() > PARALLEL_FROM { options.jobs } else { 1 };
+        let per_item = crate::parallel::map(&model.items, jobs, |_, it| {
             let c = view::customer_evidence(links, it);
             (c, c && view::measured_toward_objective(model, it))
         });
         let (covered, traced) = per_item.into_iter().unzip();
-        let fresh = crate::parallel::map(&model.problems, options.jobs, |_, p| {
+        let fresh = crate::parallel::map(&model.problems, jobs, |_, p| {
             (!p.evidence.is_empty()).then(|| view::newest_evidence(p).is_some() && !view::is_stale(&ctx, p))
         });
         Facts { covered, traced, fresh }
