@@ -48,7 +48,13 @@ impl Str {
 
     pub fn as_str(&self) -> &str {
         match &self.0 {
-            Repr::Source { text, start, len } => &text[*start as usize..(*start + *len) as usize],
+            // SAFETY: `from_source` made this range only after `text.get(range)` returned it, so it lies
+            // within the text and on character boundaries; the text behind the `Arc` never changes. (Checked
+            // slicing reads the bytes at both ends to test the boundaries: a cache miss into the file's text
+            // for callers that only pass the id along.)
+            Repr::Source { text, start, len } => unsafe {
+                text.get_unchecked(*start as usize..(*start + *len) as usize)
+            },
             Repr::Owned(s) => s,
         }
     }
