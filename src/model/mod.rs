@@ -355,30 +355,8 @@ impl Model {
                 owner: x.text(n.get_mut("owner")),
                 meta,
             }),
-            "kpis" => self.kpis.push(Kpi {
-                id: x.id_of(n),
-                name: x.text(n.get_mut("name")),
-                objective: n.get_mut("objective").and_then(|n| x.reference(n)),
-                problems: x.refs(n.get_mut("problems")),
-                has_baseline: present(n.get("baseline")),
-                has_target: present(n.get("target")),
-                owner: x.text(n.get_mut("owner")),
-                unit: x.text(n.get_mut("unit")),
-                meta,
-            }),
-            "problems" => self.problems.push(Problem {
-                id: x.id_of(n),
-                statement: x.text(n.get_mut("statement")),
-                segment: x.text(n.get_mut("segment")),
-                evidence: seq(n.get_mut("evidence"))
-                    .map(|e| Evidence {
-                        kind: e.get("kind").and_then(Node::as_str).and_then(EvidenceKind::parse),
-                        date: date(e.get("date")),
-                        span: e.span,
-                    })
-                    .collect(),
-                meta,
-            }),
+            "kpis" => self.kpis.push(x.kpi(n, meta)),
+            "problems" => self.problems.push(x.problem(n, meta)),
             "items" => self.items.push(x.item(n, meta)),
             _ => {}
         }
@@ -556,6 +534,62 @@ impl Extract<'_> {
             }
         }
         it
+    }
+
+    // KPIs and problems, like items, are read in one pass over their keys (not one search per field).
+
+    fn kpi(&self, n: &mut Node, meta: Meta) -> Kpi {
+        let mut k = Kpi {
+            id: Str::default(),
+            meta,
+            name: None,
+            objective: None,
+            problems: Vec::new(),
+            has_baseline: false,
+            has_target: false,
+            owner: None,
+            unit: None,
+        };
+        let Value::Map(entries) = &mut n.value else { return k };
+        for e in entries {
+            let v = &mut e.value;
+            match &*e.key {
+                "id" => k.id = self.take_str(v).unwrap_or_default(),
+                "name" => k.name = self.text(Some(v)),
+                "objective" => k.objective = self.reference(v),
+                "problems" => k.problems = self.refs(Some(v)),
+                "baseline" => k.has_baseline = present(Some(v)),
+                "target" => k.has_target = present(Some(v)),
+                "owner" => k.owner = self.text(Some(v)),
+                "unit" => k.unit = self.text(Some(v)),
+                _ => {}
+            }
+        }
+        k
+    }
+
+    fn problem(&self, n: &mut Node, meta: Meta) -> Problem {
+        let mut p = Problem { id: Str::default(), meta, statement: None, segment: None, evidence: Vec::new() };
+        let Value::Map(entries) = &mut n.value else { return p };
+        for e in entries {
+            let v = &mut e.value;
+            match &*e.key {
+                "id" => p.id = self.take_str(v).unwrap_or_default(),
+                "statement" => p.statement = self.text(Some(v)),
+                "segment" => p.segment = self.text(Some(v)),
+                "evidence" => {
+                    p.evidence = list(Some(v), |e| {
+                        Some(Evidence {
+                            kind: e.get("kind").and_then(Node::as_str).and_then(EvidenceKind::parse),
+                            date: date(e.get("date")),
+                            span: e.span,
+                        })
+                    })
+                }
+                _ => {}
+            }
+        }
+        p
     }
 
     /// Takes a string value out of the node.
