@@ -67,6 +67,7 @@ fuzz_target!(|data: &[u8]| {
         fingerprints: &fingerprints,
         baseline: None,
         hidden: 0,
+        jobs: 2,
     };
     // SARIF describes the whole rule catalogue in every report (a quarter of the time per execution), so it
     // renders for a quarter of the inputs, chosen by length so that a crash reproduces.
