@@ -121,6 +121,8 @@ fn setup_inputs(args: &AuditArgs) -> Result<(Config, Vec<load::Input>, Options),
     excluded.extend(config.extra_rules.iter().map(|p| anchored(&base, p)));
     let paths = if args.paths.is_empty() { vec![".".to_owned()] } else { args.paths.clone() };
     let inputs = load::discover(&paths, &load::glob_set(&excluded)?)?;
+    // (A file that cannot be read counts as empty here; reading it reports why.)
+    crate::memory::for_input(inputs.iter().filter_map(|i| std::fs::metadata(&i.path).ok()).map(|m| m.len()).sum());
     let options = Options {
         as_of: args.as_of.or(config.as_of).unwrap_or_else(crate::date::Date::today),
         limits: Limits { max_depth: args.max_depth, max_alias_nodes: args.max_alias_nodes },
