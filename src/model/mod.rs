@@ -474,11 +474,8 @@ impl Extract<'_> {
             launch: None,
             commitments: Vec::new(),
         };
-        // One pass over the keys (the loader keeps only the first of repeated keys, so order does not matter).
-        let Value::Map(entries) = &mut n.value else { return it };
-        for e in entries {
-            let v = &mut e.value;
-            match &*e.key {
+        for (key, v) in entries(n) {
+            match key {
                 "id" => it.id = self.take_str(v).unwrap_or_default(),
                 "title" => it.title = self.text(Some(v)),
                 "type" => it.item_type = v.as_str().and_then(ItemType::parse).unwrap_or(ItemType::Feature),
@@ -536,8 +533,6 @@ impl Extract<'_> {
         it
     }
 
-    // KPIs and problems, like items, are read in one pass over their keys (not one search per field).
-
     fn kpi(&self, n: &mut Node, meta: Meta) -> Kpi {
         let mut k = Kpi {
             id: Str::default(),
@@ -550,10 +545,8 @@ impl Extract<'_> {
             owner: None,
             unit: None,
         };
-        let Value::Map(entries) = &mut n.value else { return k };
-        for e in entries {
-            let v = &mut e.value;
-            match &*e.key {
+        for (key, v) in entries(n) {
+            match key {
                 "id" => k.id = self.take_str(v).unwrap_or_default(),
                 "name" => k.name = self.text(Some(v)),
                 "objective" => k.objective = self.reference(v),
@@ -570,10 +563,8 @@ impl Extract<'_> {
 
     fn problem(&self, n: &mut Node, meta: Meta) -> Problem {
         let mut p = Problem { id: Str::default(), meta, statement: None, segment: None, evidence: Vec::new() };
-        let Value::Map(entries) = &mut n.value else { return p };
-        for e in entries {
-            let v = &mut e.value;
-            match &*e.key {
+        for (key, v) in entries(n) {
+            match key {
                 "id" => p.id = self.take_str(v).unwrap_or_default(),
                 "statement" => p.statement = self.text(Some(v)),
                 "segment" => p.segment = self.text(Some(v)),
@@ -648,6 +639,17 @@ impl Extract<'_> {
             .collect();
         Some(Meta { file, doc, span: n.span, id_span, keys, waivers })
     }
+}
+
+/// The keys and values of a mapping node (none for anything else). Entities are read in one pass over
+/// these, not one search per field; the loader keeps only the first of repeated keys, so the order in
+/// which fields are met does not matter.
+fn entries(n: &mut Node) -> impl Iterator<Item = (&str, &mut Node)> {
+    let entries = match &mut n.value {
+        Value::Map(entries) => &mut entries[..],
+        _ => &mut [],
+    };
+    entries.iter_mut().map(|e| (&*e.key, &mut e.value))
 }
 
 fn seq(n: Option<&mut Node>) -> std::slice::IterMut<'_, Node> {
