@@ -32,3 +32,20 @@ fn disable_huge_pages() {
 
 #[cfg(not(target_os = "linux"))]
 fn disable_huge_pages() {}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    #[test]
+    fn a_big_input_turns_huge_pages_off_for_the_process() {
+        extern "C" {
+            fn prctl(option: std::ffi::c_int, ...) -> std::ffi::c_int;
+        }
+        /// `PR_GET_THP_DISABLE` in <linux/prctl.h>: 1 when huge pages are off for this process.
+        const PR_GET_THP_DISABLE: std::ffi::c_int = 42;
+        let unused: std::ffi::c_ulong = 0;
+        super::for_input(super::HUGE_PAGES_UP_TO + 1);
+        // SAFETY: PR_GET_THP_DISABLE only reads a flag of this process.
+        let off = unsafe { prctl(PR_GET_THP_DISABLE, unused, unused, unused, unused) };
+        assert_eq!(off, 1);
+    }
+}
