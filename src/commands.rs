@@ -391,17 +391,18 @@ pub fn explain(args: &ExplainArgs, out: &mut dyn Write) -> Result<u8, RunError> 
     if let Some(o) = &r.origin {
         text.push_str(&format!("Defined in: {o}\n"));
     }
+    let docs = r.docs();
     text.push_str(&format!(
         "\n## What it flags\n{}\n## Why it matters\n{}\n",
-        r.docs().flags.trim_end().to_owned() + "\n",
-        r.docs().why.trim_end().to_owned() + "\n"
+        docs.flags.trim_end().to_owned() + "\n",
+        docs.why.trim_end().to_owned() + "\n"
     ));
     text.push_str(&format!("## How to fix it\n{}\n\n", r.help.trim_end()));
-    if let Some(c) = &r.docs().config {
+    if let Some(c) = &docs.config {
         text.push_str(&format!("## Configuration\n{}\n\n", c.trim_end()));
     }
-    text.push_str(&format!("## Example: flagged\n```yaml\n{}\n```\n\n", r.docs().example.fail.trim_end()));
-    text.push_str(&format!("## Example: not flagged\n```yaml\n{}\n```\n", r.docs().example.pass.trim_end()));
+    text.push_str(&format!("## Example: flagged\n```yaml\n{}\n```\n\n", docs.example.fail.trim_end()));
+    text.push_str(&format!("## Example: not flagged\n```yaml\n{}\n```\n", docs.example.pass.trim_end()));
     out.write_all(text.as_bytes()).map_err(io_error)?;
     Ok(EXIT_OK)
 }

@@ -104,19 +104,14 @@ pub fn link(files: Vec<load::Text>, options: &Options) -> Result<Loaded, RunErro
 /// links across files.
 fn merge(staged: Vec<stage::Staged>, jobs: usize) -> Result<Loaded, RunError> {
     let mut sources = SourceMap::default();
-    let mut model = Model::default();
-    let mut findings = Vec::new();
-    // Sized once for all files: appending 200 files' entities to vectors that double as they go copies
-    // every entity several times.
-    if staged.len() > 1 {
-        model.reserve_for(staged.iter().map(|s| &s.model));
-        findings.reserve(staged.iter().map(|s| s.findings.len()).sum());
-    }
+    let mut models = Vec::with_capacity(staged.len());
+    let mut findings = Vec::with_capacity(staged.iter().map(|s| s.findings.len()).sum());
     for s in staged {
         sources.add(s.source);
-        model.append(s.model);
+        models.push(s.model);
         findings.extend(s.findings);
     }
+    let mut model = Model::concat(models);
     let links = model::resolve::resolve(&mut model, jobs);
     findings.extend(links);
     Ok(Loaded { sources, model, findings })

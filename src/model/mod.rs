@@ -370,24 +370,27 @@ impl Model {
         self.items.retain(|e| e.meta.doc < n);
     }
 
-    /// Makes room for the entities of `models` (to be appended).
-    pub fn reserve_for<'a>(&mut self, models: impl Iterator<Item = &'a Model> + Clone) {
-        let total = |f: fn(&Model) -> usize| models.clone().map(f).sum::<usize>();
-        self.documents.reserve(total(|m| m.documents.len()));
-        self.objectives.reserve(total(|m| m.objectives.len()));
-        self.kpis.reserve(total(|m| m.kpis.len()));
-        self.problems.reserve(total(|m| m.problems.len()));
-        self.items.reserve(total(|m| m.items.len()));
+    /// The models of several files as one, in order, keeping document indices consistent. The first file's
+    /// model (often the only one) is kept as it is, with room made once for the rest: appending 200 files'
+    /// entities to vectors that double as they go would copy every entity several times.
+    pub fn concat(models: Vec<Model>) -> Model {
+        let mut models = models.into_iter();
+        let Some(mut all) = models.next() else { return Model::default() };
+        let rest = models.as_slice();
+        let total = |f: fn(&Model) -> usize| rest.iter().map(f).sum::<usize>();
+        all.documents.reserve(total(|m| m.documents.len()));
+        all.objectives.reserve(total(|m| m.objectives.len()));
+        all.kpis.reserve(total(|m| m.kpis.len()));
+        all.problems.reserve(total(|m| m.problems.len()));
+        all.items.reserve(total(|m| m.items.len()));
+        for m in models {
+            all.append(m);
+        }
+        all
     }
 
-    /// Appends another model (of later files), keeping document indices consistent.
-    pub fn append(&mut self, other: Model) {
-        if self.documents.capacity() == 0 {
-            // The first file (often the only one), with no room made for more: take it as it is rather than
-            // moving every entity.
-            *self = other;
-            return;
-        }
+    /// Appends another model (of a later file), keeping document indices consistent.
+    fn append(&mut self, other: Model) {
         let base = self.documents.len() as u32;
         let shift = |mut m: Meta| {
             m.doc += base;

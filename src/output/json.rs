@@ -101,73 +101,16 @@ impl Render for Json {
     }
 }
 
-/// Serializes `value` with serde_json's pretty layout as if it sat `depth` levels into a document.
+/// Serializes `value` with serde_json's pretty layout as if it sat `depth` levels into a document: its
+/// `PrettyFormatter`, first taken `depth` levels in (opening arrays into a sink), so that it indents from
+/// there.
 fn write_at<W: Write, T: Serialize + ?Sized>(w: W, depth: usize, value: &T) -> io::Result<()> {
-    let mut ser = serde_json::Serializer::with_formatter(w, Pretty { depth, has_value: false });
-    value.serialize(&mut ser).map_err(io::Error::other)
-}
-
-/// serde_json's `PrettyFormatter` (two-space indent), starting at a given depth.
-struct Pretty {
-    depth: usize,
-    has_value: bool,
-}
-
-impl Pretty {
-    fn indent<W: ?Sized + Write>(&self, w: &mut W) -> io::Result<()> {
-        for _ in 0..self.depth {
-            w.write_all(b"  ")?;
-        }
-        Ok(())
+    use serde_json::ser::Formatter;
+    let mut pretty = serde_json::ser::PrettyFormatter::new();
+    for _ in 0..depth {
+        pretty.begin_array(&mut io::sink())?;
     }
-}
-
-impl serde_json::ser::Formatter for Pretty {
-    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.depth += 1;
-        self.has_value = false;
-        w.write_all(b"[")
-    }
-    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.depth -= 1;
-        if self.has_value {
-            w.write_all(b"\n")?;
-            self.indent(w)?;
-        }
-        w.write_all(b"]")
-    }
-    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
-        w.write_all(if first { b"\n" } else { b",\n" })?;
-        self.indent(w)
-    }
-    fn end_array_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
-    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.depth += 1;
-        self.has_value = false;
-        w.write_all(b"{")
-    }
-    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.depth -= 1;
-        if self.has_value {
-            w.write_all(b"\n")?;
-            self.indent(w)?;
-        }
-        w.write_all(b"}")
-    }
-    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
-        w.write_all(if first { b"\n" } else { b",\n" })?;
-        self.indent(w)
-    }
-    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        w.write_all(b": ")
-    }
-    fn end_object_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
+    value.serialize(&mut serde_json::Serializer::with_formatter(w, pretty)).map_err(io::Error::other)
 }
 
 #[cfg(test)]
@@ -175,10 +118,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn pretty_at_depth_zero_is_serde_jsons_pretty() {
+    fn pretty_at_a_depth_is_serde_jsons_pretty_there() {
         let v = serde_json::json!({"a": [1, {"b": [], "c": {}}, [2, [3]]], "d": {"e": null, "f": "x"}, "g": []});
         let mut ours = Vec::new();
         write_at(&mut ours, 0, &v).unwrap();
         assert_eq!(String::from_utf8(ours).unwrap(), serde_json::to_string_pretty(&v).unwrap());
+        // Two levels in: what a whole document's pretty print shows at `[[v]]`'s inner element.
+        let mut ours = Vec::new();
+        write_at(&mut ours, 2, &v).unwrap();
+        let whole = serde_json::to_string_pretty(&serde_json::json!([[v]])).unwrap();
+        let inner = whole.strip_prefix("[\n  [\n    ").unwrap().strip_suffix("\n  ]\n]").unwrap();
+        assert_eq!(String::from_utf8(ours).unwrap(), inner);
     }
 }

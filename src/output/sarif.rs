@@ -44,19 +44,16 @@ fn pascal(id: &str) -> String {
 }
 
 fn descriptor(r: &RuleMeta, level_now: &str) -> Json {
-    let help_text = format!(
-        "{}\n\nWhy it matters: {}\n\nHow to fix it: {}",
-        r.docs().flags.trim(),
-        r.docs().why.trim(),
-        r.help.trim()
-    );
+    let docs = r.docs();
+    let help_text =
+        format!("{}\n\nWhy it matters: {}\n\nHow to fix it: {}", docs.flags.trim(), docs.why.trim(), r.help.trim());
     let help_md = format!(
         "**What it flags.** {}\n\n**Why it matters.** {}\n\n**How to fix it.** {}\n\n**Flagged:**\n\n```yaml\n{}\n```\n\n**Not flagged:**\n\n```yaml\n{}\n```\n",
-        r.docs().flags.trim(),
-        r.docs().why.trim(),
+        docs.flags.trim(),
+        docs.why.trim(),
         r.help.trim(),
-        r.docs().example.fail.trim_end(),
-        r.docs().example.pass.trim_end()
+        docs.example.fail.trim_end(),
+        docs.example.pass.trim_end()
     );
     let mut tags = vec!["roadmap".to_owned()];
     tags.push(r.gap.map_or("structure".to_owned(), |g| format!("{}-gap", g.as_str())));
@@ -64,7 +61,7 @@ fn descriptor(r: &RuleMeta, level_now: &str) -> Json {
         "id": r.id,
         "name": pascal(&r.id),
         "shortDescription": {"text": cap(&r.title, 1024)},
-        "fullDescription": {"text": cap(&r.docs().flags, 1024)},
+        "fullDescription": {"text": cap(&docs.flags, 1024)},
         "help": {"text": help_text, "markdown": help_md},
         "defaultConfiguration": {"level": level_now},
         "properties": {"tags": tags, "precision": "very-high"},
