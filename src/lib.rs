@@ -133,7 +133,7 @@ pub fn audit_loaded(
     let lexicons = rules::lexicon::Lexicons::new(&config.competitors);
     let ctx = view_context(config, options, &lexicons);
     let links = rules::view::BackLinks::of(&model);
-    findings.extend(rules::engine::run(&model, &links, registry, config, &ctx, options.jobs));
+    rules::engine::run(&model, &links, registry, config, &ctx, options.jobs, &mut findings);
     timings::done("rules");
     let findings = policy::apply(findings, &model, config, registry, options.as_of);
     let mut audit = Audit { sources, model, findings, links };

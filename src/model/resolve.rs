@@ -147,8 +147,10 @@ struct Miss<'a> {
 /// and problems, then each item's objectives, problems and KPIs), looked up in chunks of entities on up to
 /// `jobs` threads.
 fn lookup_all(model: &Model, ids: &FxHashMap<&str, EntityIdx>, jobs: usize) -> Vec<Option<EntityIdx>> {
-    const CHUNK: usize = 4096;
-    let chunks = |kind, n: usize| (0..n).step_by(CHUNK).map(move |s| (kind, s..(s + CHUNK).min(n)));
+    // A few chunks per thread, so that the threads finish together (three chunks on two threads would
+    // leave one idle for a third of the step); small models in one chunk, looked up here without threads.
+    let chunk = ((model.kpis.len() + model.items.len()) / (jobs.max(1) * 4)).max(2048);
+    let chunks = |kind, n: usize| (0..n).step_by(chunk).map(move |s| (kind, s..(s + chunk).min(n)));
     let chunks: Vec<_> =
         chunks(EntityKind::Kpi, model.kpis.len()).chain(chunks(EntityKind::Item, model.items.len())).collect();
     let look = |(r, ..): (&Ref, EntityKind, &str)| ids.get(r.id.as_str()).copied();

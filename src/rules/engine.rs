@@ -1,11 +1,13 @@
-//! The rule engine: every enabled data rule's `condition` (a JSON Schema, compiled once per run) is matched
-//! against each entity view of its kind; a match is a finding at the rule's `at` key (or, with `each`, at
+//! The rule engine: every enabled data rule's `condition` (a JSON Schema, compiled once per run: natively
+//! when it uses the common keywords, see `condition`, else by the `jsonschema` crate) is matched against each
+//! entity view of its kind; a match is a finding at the rule's `at` key (or, with `each`, at
 //! each matching list element). Messages are the rule's templates filled from the view.
 
 use std::sync::Arc;
 
 use serde_json::Value as Json;
 
+use super::condition::Cond;
 use super::view::{BackLinks, Of, View, ViewContext, ViewJson, V};
 use super::{Registry, RuleMeta};
 use crate::config::Config;
@@ -18,8 +20,23 @@ type Validator = jsonschema::Validator<ViewJson>;
 
 /// A rule's compiled condition(s).
 pub struct Compiled {
-    pub condition: Validator,
-    pub each: Option<Validator>,
+    pub condition: Matcher,
+    pub each: Option<Matcher>,
+}
+
+/// One compiled JSON Schema.
+pub enum Matcher {
+    Native(Cond),
+    Schema(Box<Validator>),
+}
+
+impl Matcher {
+    pub fn is_valid(&self, v: &V<'_>) -> bool {
+        match self {
+            Matcher::Native(c) => c.matches(v),
+            Matcher::Schema(s) => s.is_valid(v.clone()),
+        }
+    }
 }
 
 impl std::fmt::Debug for Compiled {
@@ -31,11 +48,9 @@ impl std::fmt::Debug for Compiled {
 /// Compiles a rule's conditions; the error says which and why (for a diagnostic into the rule file).
 pub fn compile(rule: &RuleMeta) -> Result<Option<Arc<Compiled>>, (&'static str, String)> {
     let Some(cond) = &rule.condition else { return Ok(None) };
-    let build = |s: &Json| {
-        jsonschema::options_for::<ViewJson>()
-            .with_draft(jsonschema::Draft::Draft202012)
-            .should_validate_formats(true)
-            .build(s)
+    let build = |s: &Json| match Cond::compile(s) {
+        Some(c) => Ok(Matcher::Native(c)),
+        None => schema_validator(s).map(|v| Matcher::Schema(Box::new(v))),
     };
     let condition = build(cond).map_err(|e| ("condition", e.to_string()))?;
     let each = match &rule.each_condition {
@@ -46,7 +61,16 @@ pub fn compile(rule: &RuleMeta) -> Result<Option<Arc<Compiled>>, (&'static str, 
     Ok(Some(Arc::new(Compiled { condition, each })))
 }
 
-/// Runs every enabled data rule over the model, on `jobs` threads (entities are independent).
+/// `schema` compiled by the `jsonschema` crate (what conditions outside the native subset run on).
+pub fn schema_validator(schema: &Json) -> Result<Validator, jsonschema::ValidationError<'static>> {
+    jsonschema::options_for::<ViewJson>()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .should_validate_formats(true)
+        .build(schema)
+}
+
+/// Runs every enabled data rule over the model, on `jobs` threads (entities are independent); adds the
+/// findings to `out`, in model order.
 pub fn run(
     model: &Model,
     links: &BackLinks,
@@ -54,7 +78,8 @@ pub fn run(
     config: &Config,
     ctx: &ViewContext<'_>,
     jobs: usize,
-) -> Vec<Finding> {
+    out: &mut Vec<Finding>,
+) {
     let rules: Vec<(&RuleMeta, &Compiled)> = registry
         .iter()
         .filter(|r| config.level_of(&r.id, r.severity).is_some())
@@ -71,22 +96,32 @@ pub fn run(
         (EntityKind::Problem, problems, model.problems.len()),
         (EntityKind::Item, items, model.items.len()),
     ];
-    let work: Vec<(usize, u32)> = kinds
+    // Entities in chunks (of one kind each), so that each thread fills one vector of findings per chunk:
+    // a vector per entity would allocate room for four findings at the first, then be copied once more.
+    const CHUNK: u32 = 512;
+    let work: Vec<(usize, std::ops::Range<u32>)> = kinds
         .iter()
         .enumerate()
         .filter(|(_, (_, rules, _))| !rules.is_empty())
-        .flat_map(|(k, &(_, _, n))| (0..n as u32).map(move |i| (k, i)))
+        .flat_map(|(k, &(_, _, n))| {
+            (0..n as u32).step_by(CHUNK as usize).map(move |s| (k, s..(s + CHUNK).min(n as u32)))
+        })
         .collect();
-    let found = crate::parallel::map(&work, jobs, |_, &(k, i)| {
-        let (kind, rules, _) = &kinds[k];
-        let e = crate::model::EntityIdx { kind: *kind, index: i };
-        let view = View::new(model, links, ctx, Of::entity(model, e));
-        let (id, meta) = model.meta(e);
+    let found = crate::parallel::map(&work, jobs, |_, (k, range)| {
+        let (kind, rules, _) = &kinds[*k];
         let mut found = Vec::new();
-        evaluate(rules, &view, *kind, id, meta, &mut found);
+        for i in range.clone() {
+            let e = crate::model::EntityIdx { kind: *kind, index: i };
+            let view = View::new(model, links, ctx, Of::entity(model, e));
+            let (id, meta) = model.meta(e);
+            evaluate(rules, &view, *kind, id, meta, &mut found);
+        }
         found
     });
-    found.into_iter().flatten().collect()
+    out.reserve(found.iter().map(Vec::len).sum());
+    for f in found {
+        out.extend(f);
+    }
 }
 
 fn evaluate(
@@ -99,7 +134,7 @@ fn evaluate(
 ) {
     let root = v.root();
     for (rule, c) in rules {
-        if !c.condition.is_valid(root.clone()) {
+        if !c.condition.is_valid(&root) {
             continue;
         }
         let entity = Entity::new(kind, id);
@@ -107,7 +142,7 @@ fn evaluate(
             (Some(list), Some(each)) => {
                 let Some(elements) = root.path(list).and_then(|l| l.list()) else { continue };
                 for (i, el) in elements.elements().enumerate() {
-                    if !each.is_valid(el.clone()) {
+                    if !each.is_valid(&el) {
                         continue;
                     }
                     let span = v.element_span(list, i).or_else(|| meta.key_span(list)).unwrap_or(meta.id_span);
