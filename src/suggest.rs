@@ -123,6 +123,20 @@ impl<'a> Index<'a> {
         if self.deletions.is_empty() && indexable && self.scanned >= SCAN_BUDGET {
             self.index_deletions();
         }
+        let (found, scanned) = self.search(word);
+        self.scanned += scanned;
+        found
+    }
+
+    /// Whether every lookup scans (the set is too small for a deletion index): then lookups do not depend
+    /// on each other, and [`Index::search`] can answer them from several threads.
+    pub fn always_scans(&self) -> bool {
+        self.sorted.len() <= EXHAUSTIVE
+    }
+
+    /// What [`Index::best`] answers with the index as it is now, and how many candidates the length buckets
+    /// had to scan.
+    pub fn search(&self, word: &str) -> (Option<&'a str>, usize) {
         let w = word.to_lowercase();
         let pattern = Pattern::new(&w);
         let within = |c: &str, limit: usize| match &pattern {
@@ -163,12 +177,13 @@ impl<'a> Index<'a> {
                     }
                 }
             }
-            return best.map(|(_, i)| self.sorted[i].1);
+            return (best.map(|(_, i)| self.sorted[i].1), 0);
         }
         let wbag = bag(&w);
+        let mut scanned = 0;
         for len in n.saturating_sub(limit)..=n + limit {
             let bucket = self.by_len.get(&len).map(Vec::as_slice).unwrap_or(&[]);
-            self.scanned += bucket.len();
+            scanned += bucket.len();
             for &i in bucket {
                 let lc = &self.sorted[i].0;
                 if bag_distance(&wbag, &self.bags[i]) > limit {
@@ -180,7 +195,7 @@ impl<'a> Index<'a> {
                 }
             }
         }
-        best.map(|(_, i)| self.sorted[i].1)
+        (best.map(|(_, i)| self.sorted[i].1), scanned)
     }
 }
 

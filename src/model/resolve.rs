@@ -94,8 +94,15 @@ fn resolve_targets(model: &Model, jobs: usize) -> (Vec<Option<u32>>, Vec<Finding
     let suggested = crate::parallel::map(&kinds, if big { jobs } else { 1 }, |_, &kind| {
         let candidates = by_kind.get(&kind).map(Vec::as_slice).unwrap_or(&[]);
         let mut ix = crate::suggest::Index::new(candidates.iter().copied());
-        let words = misses.iter().filter(unknown).filter(|m| m.want == kind);
-        words.map(|m| ix.best(m.id).map(str::to_owned)).collect::<Vec<_>>().into_iter()
+        let words: Vec<&str> = misses.iter().filter(unknown).filter(|m| m.want == kind).map(|m| m.id).collect();
+        // Each lookup scans the candidates of about its length (ids of one kind mostly have the same length):
+        // with many of both, the lookups go on `jobs` threads when they do not depend on each other.
+        let threads = if !big && ix.always_scans() && words.len() * candidates.len() >= 20_000 { jobs } else { 1 };
+        if threads > 1 {
+            crate::parallel::map(&words, threads, |_, w| ix.search(w).0.map(str::to_owned)).into_iter()
+        } else {
+            words.iter().map(|w| ix.best(w).map(str::to_owned)).collect::<Vec<_>>().into_iter()
+        }
     });
     let mut suggested: FxHashMap<EntityKind, _> = kinds.into_iter().zip(suggested).collect();
 
