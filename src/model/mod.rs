@@ -370,52 +370,35 @@ impl Model {
         self.items.retain(|e| e.meta.doc < n);
     }
 
-    /// The models of several files as one, in order, keeping document indices consistent. The first file's
-    /// model (often the only one) is kept as it is, with room made once for the rest: appending 200 files'
-    /// entities to vectors that double as they go would copy every entity several times.
-    pub fn concat(models: Vec<Model>) -> Model {
-        let mut models = models.into_iter();
-        let Some(mut all) = models.next() else { return Model::default() };
-        let rest = models.as_slice();
-        let total = |f: fn(&Model) -> usize| rest.iter().map(f).sum::<usize>();
-        all.documents.reserve(total(|m| m.documents.len()));
-        all.objectives.reserve(total(|m| m.objectives.len()));
-        all.kpis.reserve(total(|m| m.kpis.len()));
-        all.problems.reserve(total(|m| m.problems.len()));
-        all.items.reserve(total(|m| m.items.len()));
-        for m in models {
-            all.append(m);
+    /// The models of several files as one, in order, keeping document indices consistent; big models are
+    /// moved on up to `jobs` threads (see [`crate::parallel::concat`]).
+    pub fn concat(models: Vec<Model>, jobs: usize) -> Model {
+        // Each model's first document's index in the whole.
+        let mut base = Vec::with_capacity(models.len());
+        let mut docs = 0u32;
+        for m in &models {
+            base.push(docs);
+            docs += m.documents.len() as u32;
         }
-        all
+        let (mut documents, mut objectives, mut kpis, mut problems, mut items) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for m in models {
+            documents.push(m.documents);
+            objectives.push(m.objectives);
+            kpis.push(m.kpis);
+            problems.push(m.problems);
+            items.push(m.items);
+        }
+        use crate::parallel::concat as join;
+        Model {
+            documents: join(documents, 1, |_, _| {}),
+            objectives: join(objectives, jobs, |i, o| o.meta.doc += base[i]),
+            kpis: join(kpis, jobs, |i, k| k.meta.doc += base[i]),
+            problems: join(problems, jobs, |i, p| p.meta.doc += base[i]),
+            items: join(items, jobs, |i, it| it.meta.doc += base[i]),
+        }
     }
 
-    /// Appends another model (of a later file), keeping document indices consistent.
-    fn append(&mut self, other: Model) {
-        let base = self.documents.len() as u32;
-        let shift = |mut m: Meta| {
-            m.doc += base;
-            m
-        };
-        self.documents.extend(other.documents);
-        self.objectives.extend(other.objectives.into_iter().map(|mut o| {
-            o.meta = shift(o.meta);
-            o
-        }));
-        self.kpis.extend(other.kpis.into_iter().map(|mut k| {
-            k.meta = shift(k.meta);
-            k
-        }));
-        self.problems.extend(other.problems.into_iter().map(|mut p| {
-            p.meta = shift(p.meta);
-            p
-        }));
-        self.items.extend(other.items.into_iter().map(|mut i| {
-            i.meta = shift(i.meta);
-            i
-        }));
-    }
-
-    /// The id and location of an entity.
     pub fn meta(&self, e: EntityIdx) -> (&str, &Meta) {
         let i = e.index as usize;
         match e.kind {
