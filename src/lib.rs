@@ -21,6 +21,7 @@ pub mod finding;
 pub mod fxhash;
 pub mod git;
 pub mod load;
+pub mod matcher;
 pub mod memory;
 pub mod model;
 pub mod output;

@@ -1,5 +1,5 @@
 //! The rule engine: every enabled data rule's `condition` (a JSON Schema, compiled once per run: natively
-//! when it uses the common keywords, see `condition`, else by the `jsonschema` crate) is matched against each
+//! when it uses the common keywords, see `matcher`, else by the `jsonschema` crate) is matched against each
 //! entity view of its kind; a match is a finding at the rule's `at` key (or, with `each`, at
 //! each matching list element). Messages are the rule's templates filled from the view.
 
@@ -7,12 +7,12 @@ use std::sync::Arc;
 
 use serde_json::Value as Json;
 
-use super::condition::Cond;
 use super::view::{BackLinks, Of, View, ViewContext, ViewJson, V};
 use super::{Registry, RuleMeta};
 use crate::config::Config;
 use crate::finding::{Entity, EntityKind, Finding};
 use crate::load::Span;
+use crate::matcher::Cond;
 use crate::model::{Meta, Model};
 
 /// Conditions read entity views directly (see `view`).
@@ -26,7 +26,7 @@ pub struct Compiled {
 
 /// One compiled JSON Schema.
 pub enum Matcher {
-    Native(Cond),
+    Native(Cond<ViewJson>),
     Schema(Box<Validator>),
 }
 
@@ -228,5 +228,141 @@ mod tests {
         assert_eq!(fill("item {id} lacks {launch_missing}", &lookup), "item ITM-1 lacks support, marketing");
         assert_eq!(fill("\"{signals.competitor_phrase}\" {nope}", &lookup), "\"parity\" ?");
         assert_eq!(fill("depends on {each.team}", &lookup), "depends on Risk");
+    }
+}
+
+#[cfg(test)]
+mod condition_tests {
+    use super::*;
+    use crate::matcher::Cond;
+    use crate::rules::view::{self, BackLinks};
+    use serde_json::json;
+
+    /// Conditions beyond the built-in rules', one or more per keyword and edge (bounds between integers,
+    /// type lists, `oneOf` with overlaps, `const` of a list or an object, keys no view has).
+    fn more_conditions() -> Vec<Json> {
+        vec![
+            json!(true),
+            json!(false),
+            json!({}),
+            json!({"description": "only an annotation"}),
+            json!({"required": []}),
+            json!({"required": ["owner", "title"]}),
+            json!({"required": ["no_such_field"]}),
+            json!({"properties": {"no_such_field": false}}),
+            json!({"properties": {"id": {"type": "string"}, "evidence": {"type": "integer", "minimum": 1}}}),
+            json!({"type": ["object", "null"]}),
+            json!({"type": "array"}),
+            json!({"properties": {"linked_problems": {"type": "number", "exclusiveMinimum": 0}}}),
+            json!({"properties": {"linked_problems": {"maximum": 1.5}}}),
+            json!({"properties": {"newest_evidence_age_days": {"exclusiveMaximum": 180, "minimum": -3}}}),
+            json!({"properties": {"evidence": {"minimum": 18446744073709551615u64}}}),
+            json!({"properties": {"drivers": {"const": ["competitor"]}}}),
+            json!({"properties": {"drivers": {"enum": [[], ["customer"], "competitor"]}}}),
+            json!({"properties": {"launch": {"const": {"marketing": true, "sales": true, "support": true, "docs": true}}}}),
+            json!({"properties": {"problems": {"items": {"required": ["resolved"], "properties": {"evidence": {"minimum": 1}}}}}}),
+            json!({"properties": {"problems": {"minItems": 2.0, "maxItems": 3}}}),
+            json!({"oneOf": [{"required": ["owner"]}, {"required": ["title"]}]}),
+            json!({"allOf": [{"required": ["id"]}, {"not": {"properties": {"status": {"enum": ["shipped", "dropped"]}}}}]}),
+            json!({"anyOf": [{"properties": {"signals": {"required": ["competitor_phrase"]}}}, {"type": "string"}]}),
+            json!({"properties": {"dependencies": {"items": {"properties": {"note": {"type": "string"}}}}}}),
+            json!({"properties": {"id": {"minLength": 14, "maxLength": 40, "pattern": "^PRB-"}}}),
+            json!({"properties": {"rationale": {"pattern": "\\S"}, "newest_evidence": {"format": "date"}}}),
+            json!({"dependentRequired": {"owner": ["title"], "rationale": ["hypothesis", "when"]}}),
+            json!({"properties": {"launch": {"additionalProperties": {"const": true}}}}),
+            json!({"properties": {"signals": {"patternProperties": {"^competitor": {"type": "boolean"}}, "additionalProperties": false}}}),
+        ]
+    }
+
+    /// Every view (and every element of its lists) of the examples and the rule fixtures.
+    fn with_every_view(mut f: impl FnMut(&str, &V<'_>)) {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let pattern = format!("{}/{{examples,tests/fixtures/rules}}/**/*.yaml", root.display());
+        let files = crate::load::discover(&[pattern], &crate::load::glob_set(&[]).unwrap()).unwrap();
+        let files: Vec<_> = files.into_iter().filter(|f| !f.display.ends_with(".config.yaml")).collect();
+        assert!(files.len() > 100, "found only {} files", files.len());
+        let config = crate::config::Config::default();
+        let lexicons = crate::rules::lexicon::Lexicons::new(&["Globex".to_owned()]);
+        let options = crate::Options { as_of: crate::date::Date::parse("2026-12-01").unwrap(), ..Default::default() };
+        let ctx = crate::view_context(&config, &options, &lexicons);
+        for file in files {
+            let loaded = crate::load_model(std::slice::from_ref(&file), &options).unwrap();
+            let links = BackLinks::of(&loaded.model);
+            for (_, v) in view::all(&loaded.model, &links, &ctx) {
+                let root = v.root();
+                f(&file.display, &root);
+                for list in ["problems", "kpis", "objectives", "dependencies", "commitments", "drivers"] {
+                    for el in root.path(list).and_then(|l| l.list()).into_iter().flat_map(|l| l.elements()) {
+                        f(&file.display, &el);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn native_conditions_agree_with_jsonschema_on_every_view() {
+        let registry = crate::rules::Registry::builtin();
+        let mut schemas: Vec<(String, Json)> = Vec::new();
+        for rule in registry.iter() {
+            let conds = [("condition", &rule.condition), ("each_condition", &rule.each_condition)];
+            for (what, cond) in conds.into_iter().filter_map(|(w, c)| c.as_ref().map(|c| (w, c))) {
+                schemas.push((format!("{} {what}", rule.id), cond.clone()));
+            }
+        }
+        assert!(schemas.len() >= 20, "built-in conditions: {}", schemas.len());
+        schemas.extend(more_conditions().into_iter().map(|s| (s.to_string(), s)));
+        let compiled: Vec<_> = schemas
+            .iter()
+            .map(|(name, s)| {
+                let native = Cond::<ViewJson>::compile(s).unwrap_or_else(|| panic!("{name}: not compiled natively"));
+                (name, native, schema_validator(s).unwrap())
+            })
+            .collect();
+        let (mut views, mut matched) = (0, 0);
+        with_every_view(|file, v| {
+            views += 1;
+            for (name, native, reference) in &compiled {
+                let expected = reference.is_valid(v.clone());
+                assert_eq!(native.matches(v), expected, "{name} on a view of {file}: {}", v.to_json());
+                matched += usize::from(expected);
+            }
+        });
+        // The views exercise the conditions both ways (not only "nothing matches").
+        assert!(views > 500 && matched > 1000, "{views} views, {matched} matches");
+    }
+
+    #[test]
+    fn what_is_not_compiled_natively_goes_to_jsonschema() {
+        // Other keywords: valid schemas, run by the `jsonschema` crate.
+        for s in [
+            json!({"pattern": "^ITM-[0-9]+$"}),
+            json!({"properties": {"owner": {"format": "email"}}}),
+            json!({"$ref": "#/$defs/x", "$defs": {"x": true}}),
+            json!({"required": ["id"], "if": {"required": ["owner"]}, "then": true}),
+        ] {
+            assert!(Cond::<ViewJson>::compile(&s).is_none(), "{s}");
+            assert!(schema_validator(&s).is_ok(), "{s}");
+        }
+        // Malformed values: not compiled here, and the `jsonschema` crate says why (the rule file's error).
+        for s in [
+            json!(3),
+            json!({"required": [1]}),
+            json!({"required": ["a", "a"]}),
+            json!({"anyOf": []}),
+            json!({"type": []}),
+            json!({"type": "text"}),
+            json!({"type": ["string", "string"]}),
+            json!({"minItems": -1}),
+            json!({"minItems": 1.5}),
+            json!({"maxItems": "2"}),
+            json!({"minimum": "0"}),
+            json!({"items": 3}),
+            json!({"properties": {"a": 3}}),
+            json!({"enum": 3}),
+        ] {
+            assert!(Cond::<ViewJson>::compile(&s).is_none(), "{s}");
+            assert!(schema_validator(&s).is_err(), "jsonschema accepts {s}");
+        }
     }
 }

@@ -6,7 +6,6 @@
 //! read the same source as the engine. Rules whose logic is code say `builtin: true`; the structure rules
 //! are produced by the load/schema/resolve steps themselves.
 
-pub mod condition;
 pub mod engine;
 pub mod lexicon;
 pub mod view;
