@@ -42,6 +42,93 @@ where
     parts.into_iter().flat_map(|(_, v)| v).collect()
 }
 
+/// `take(make(0))`, `take(make(1))`, … up to `n`, in order, with the `make` calls on up to `jobs` threads, at
+/// most `window` ahead of the last value taken: for output written in parts (each part is made while earlier
+/// ones are written, and only `window` of them are held at once, so their memory is reused rather than
+/// fresh). `take` returning an error stops the run (the parts being made are finished and dropped); a panic
+/// in `make` is resumed here.
+pub fn ordered<R: Send, E>(
+    n: usize,
+    jobs: usize,
+    window: usize,
+    make: impl Fn(usize) -> R + Sync,
+    mut take: impl FnMut(R) -> Result<(), E>,
+) -> Result<(), E> {
+    use std::collections::BTreeMap;
+    use std::sync::Condvar;
+    if jobs <= 1 || n <= 1 {
+        return (0..n).try_for_each(|i| take(make(i)));
+    }
+    let window = window.max(jobs);
+    struct State<R> {
+        made: BTreeMap<usize, std::thread::Result<R>>,
+        /// Parts taken so far; `usize::MAX` once the run stops early.
+        taken: usize,
+    }
+    let state = Mutex::new(State { made: BTreeMap::new(), taken: 0 });
+    let changed = Condvar::new();
+    let next = AtomicUsize::new(0);
+    let lock = || state.lock().unwrap_or_else(|e| e.into_inner());
+    std::thread::scope(|s| {
+        for _ in 0..jobs.min(n) {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= n {
+                    break;
+                }
+                {
+                    let mut st = lock();
+                    while st.taken != usize::MAX && i >= st.taken + window {
+                        st = changed.wait(st).unwrap_or_else(|e| e.into_inner());
+                    }
+                    if st.taken == usize::MAX {
+                        break;
+                    }
+                }
+                let part = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| make(i)));
+                lock().made.insert(i, part);
+                changed.notify_all();
+            });
+        }
+        let mut result = Ok(());
+        for i in 0..n {
+            let part = {
+                let mut st = lock();
+                loop {
+                    if let Some(p) = st.made.remove(&i) {
+                        break p;
+                    }
+                    st = changed.wait(st).unwrap_or_else(|e| e.into_inner());
+                }
+            };
+            let part = match part {
+                Ok(part) => part,
+                Err(panic) => {
+                    // Stop the other threads before resuming the panic (`scope` waits for them).
+                    lock().taken = usize::MAX;
+                    changed.notify_all();
+                    std::panic::resume_unwind(panic)
+                }
+            };
+            let outcome = take(part);
+            let mut st = lock();
+            match outcome {
+                Ok(()) => st.taken = i + 1,
+                Err(e) => {
+                    st.taken = usize::MAX;
+                    result = Err(e);
+                }
+            }
+            drop(st);
+            changed.notify_all();
+            if result.is_err() {
+                break;
+            }
+        }
+        result
+    })
+}
+
 /// The parts' elements in one vector, in order (`parts.concat()` for elements that are moved, not
 /// cloned), each given to `f` with the index of its part on the way. Big inputs are moved on up to `jobs`
 /// threads, each into its own range of the result: moving (and touching the result's fresh memory for
@@ -144,6 +231,60 @@ impl<T: Send + 'static> Pending<T> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn ordered_takes_every_part_in_order_holding_a_window() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        for jobs in [1, 2, 3, 8] {
+            for n in [0, 1, 5, 100] {
+                let held = AtomicUsize::new(0);
+                let most = AtomicUsize::new(0);
+                let mut got = Vec::new();
+                let r: Result<(), ()> = super::ordered(
+                    n,
+                    jobs,
+                    4,
+                    |i| {
+                        let now = held.fetch_add(1, Ordering::SeqCst) + 1;
+                        most.fetch_max(now, Ordering::SeqCst);
+                        i * 2
+                    },
+                    |x| {
+                        held.fetch_sub(1, Ordering::SeqCst);
+                        got.push(x);
+                        Ok(())
+                    },
+                );
+                assert!(r.is_ok());
+                assert_eq!(got, (0..n).map(|i| i * 2).collect::<Vec<_>>(), "jobs {jobs}, n {n}");
+                assert!(most.load(Ordering::SeqCst) <= 4.max(jobs) + 1, "held {}", most.load(Ordering::SeqCst));
+            }
+        }
+    }
+
+    #[test]
+    fn ordered_stops_at_the_first_error_and_resumes_a_panic() {
+        let mut got = Vec::new();
+        let r = super::ordered(
+            1000,
+            2,
+            4,
+            |i| i,
+            |i| {
+                got.push(i);
+                if i == 10 {
+                    Err(i)
+                } else {
+                    Ok(())
+                }
+            },
+        );
+        assert_eq!((r, got.len()), (Err(10), 11));
+        let caught = std::panic::catch_unwind(|| {
+            let _ = super::ordered(1000, 2, 4, |i| if i == 7 { panic!("part {i}") } else { i }, |_| Ok::<(), ()>(()));
+        });
+        assert!(caught.is_err(), "the panic of a part reaches the caller");
+    }
+
     #[test]
     fn concatenates_in_order_on_any_number_of_threads() {
         // Parts of uneven sizes (some empty), elements that own memory (a double drop or a missed

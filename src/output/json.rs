@@ -65,30 +65,28 @@ impl<'a> JsonFinding<'a> {
     }
 }
 
-/// Findings serialized per thread at a time.
-const CHUNK: usize = 2048;
+/// Findings serialized per part (a part is ~250 KB of JSON).
+const CHUNK: usize = 256;
 
 impl Render for Json {
     fn render(&self, report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         // serde_json's pretty layout, written in parts: the findings (tens of thousands in a big roadmap) in
-        // chunks on `jobs` threads, each chunk into its own buffer, then the buffers in order. Each part is
+        // chunks made on `jobs` threads, each into its own buffer, and written in order as they come, a few
+        // at a time (so the buffers' memory is reused, not all of the output held at once). Each part is
         // serialized at the depth where it sits in the document, so the bytes are what one
         // `to_writer_pretty` of the whole document would write.
         let mut buf = io::BufWriter::with_capacity(1 << 16, &mut *out);
         buf.write_all(b"{\n  \"findings\": [")?;
         let n = report.findings.len();
-        let starts: Vec<usize> = (0..n).step_by(CHUNK).collect();
-        let parts = crate::parallel::map(&starts, report.jobs, |_, &start| -> io::Result<Vec<u8>> {
-            let mut part = Vec::new();
-            for i in start..(start + CHUNK).min(n) {
-                part.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
-                write_at(&mut part, 2, &JsonFinding::of(report, i))?;
+        let make = |part: usize| -> io::Result<Vec<u8>> {
+            let mut bytes = Vec::new();
+            for i in part * CHUNK..((part + 1) * CHUNK).min(n) {
+                bytes.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
+                write_at(&mut bytes, 2, &JsonFinding::of(report, i))?;
             }
-            Ok(part)
-        });
-        for part in parts {
-            buf.write_all(&part?)?;
-        }
+            Ok(bytes)
+        };
+        crate::parallel::ordered(n.div_ceil(CHUNK), report.jobs, 2 * report.jobs, make, |part| buf.write_all(&part?))?;
         buf.write_all(if n == 0 { b"]" } else { b"\n  ]" })?;
         buf.write_all(b",\n  \"summary\": ")?;
         write_at(&mut buf, 1, &report.summary)?;
