@@ -137,9 +137,13 @@ pub fn concat<T: Send>(parts: Vec<Vec<T>>, jobs: usize, f: impl Fn(usize, &mut T
     /// Below this many elements, threads cost more than they save.
     const PARALLEL_FROM: usize = 4096;
     let total: usize = parts.iter().map(Vec::len).sum();
-    let mut out: Vec<T> = Vec::with_capacity(total);
     if jobs <= 1 || total < PARALLEL_FROM || parts.len() < 2 {
-        for (i, part) in parts.into_iter().enumerate() {
+        // The first part (often the only one) stays where it is, with room made once for the rest.
+        let mut parts = parts.into_iter().enumerate();
+        let Some((_, mut out)) = parts.next() else { return Vec::new() };
+        out.iter_mut().for_each(|x| f(0, x));
+        out.reserve(total - out.len());
+        for (i, part) in parts {
             out.extend(part.into_iter().map(|mut x| {
                 f(i, &mut x);
                 x
@@ -147,6 +151,7 @@ pub fn concat<T: Send>(parts: Vec<Vec<T>>, jobs: usize, f: impl Fn(usize, &mut T
         }
         return out;
     }
+    let mut out: Vec<T> = Vec::with_capacity(total);
     // Each part gets its own range of the result's spare room; the parts go to the threads in contiguous
     // groups of about equal numbers of elements.
     let mut rest = &mut out.spare_capacity_mut()[..total];
