@@ -30,10 +30,14 @@ fn resolve_targets(model: &Model, jobs: usize) -> (Vec<Option<u32>>, Vec<Finding
     let mut findings = Vec::new();
     let mut ids: FxHashMap<&str, EntityIdx> = FxHashMap::default();
     ids.reserve(model.objectives.len() + model.kpis.len() + model.problems.len() + model.items.len());
+    // Second definitions of an id (rare): not candidates for "did you mean" below.
+    let mut again: crate::fxhash::FxHashSet<EntityIdx> = Default::default();
     for e in model.entities() {
         let (id, meta) = model.meta(e);
-        match ids.get(id) {
-            Some(&first) => {
+        match ids.entry(id) {
+            std::collections::hash_map::Entry::Occupied(o) => {
+                let first = *o.get();
+                again.insert(e);
                 let (_, first_meta) = model.meta(first);
                 let message = if first.kind == e.kind {
                     format!("{} id `{id}` is already defined", e.kind.noun())
@@ -52,8 +56,8 @@ fn resolve_targets(model: &Model, jobs: usize) -> (Vec<Option<u32>>, Vec<Finding
                 .with_label(first_meta.file, first_meta.id_span, "first defined here");
                 findings.push(f);
             }
-            None => {
-                ids.insert(id, e);
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(e);
             }
         }
     }
@@ -81,14 +85,19 @@ fn resolve_targets(model: &Model, jobs: usize) -> (Vec<Option<u32>>, Vec<Finding
 
     // "Did you mean": the candidates are the ids of the kind wanted (first definitions only), indexed for
     // each kind that has unknown references; the kinds on `jobs` threads, each kind's lookups in order.
-    let mut by_kind: FxHashMap<EntityKind, Vec<&str>> = FxHashMap::default();
-    for (id, e) in &ids {
-        by_kind.entry(e.kind).or_default().push(id);
-    }
+    // (Read from the model in its order, not from the index's: its memory is then read front to back.)
     let unknown = |m: &&Miss| m.found.is_none();
     let mut kinds: Vec<EntityKind> = misses.iter().filter(unknown).map(|m| m.want).collect();
     kinds.sort_unstable_by_key(|k| *k as u8);
     kinds.dedup();
+    let by_kind: FxHashMap<EntityKind, Vec<&str>> = kinds
+        .iter()
+        .map(|&kind| {
+            let of_kind = model.entities().filter(|e| e.kind == kind && !again.contains(e));
+            (kind, of_kind.map(|e| model.meta(e).0).collect::<Vec<_>>())
+        })
+        .filter(|(_, ids)| !ids.is_empty())
+        .collect();
     // Threads only pay when some kind has many candidates (indexing 50k ids takes ~20 ms).
     let big = kinds.iter().any(|k| by_kind.get(k).is_some_and(|c| c.len() > crate::suggest::EXHAUSTIVE));
     let suggested = crate::parallel::map(&kinds, if big { jobs } else { 1 }, |_, &kind| {
