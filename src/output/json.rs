@@ -86,7 +86,9 @@ impl Render for Json {
             }
             Ok(bytes)
         };
-        crate::parallel::ordered(n.div_ceil(CHUNK), report.jobs, 2 * report.jobs, make, |part| buf.write_all(&part?))?;
+        // (Threads only for more than a few parts: starting them costs more than serializing a few hundred.)
+        let jobs = if n > 8 * CHUNK { report.jobs } else { 1 };
+        crate::parallel::ordered(n.div_ceil(CHUNK), jobs, 2 * jobs, make, |part| buf.write_all(&part?))?;
         buf.write_all(if n == 0 { b"]" } else { b"\n  ]" })?;
         buf.write_all(b",\n  \"summary\": ")?;
         write_at(&mut buf, 1, &report.summary)?;
