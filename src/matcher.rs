@@ -37,7 +37,6 @@ pub enum Cond<J: Json> {
     Properties(Box<[(J::PreparedKey, Cond<J>)]>),
     /// Objects, member by member: `properties`, `patternProperties` and `additionalProperties` together.
     Members {
-        /// Sorted by length, then name: a member's name is compared with the few of its length only.
         named: Box<[(String, Cond<J>)]>,
         patterns: Box<[(Pattern, Cond<J>)]>,
         other: Option<Box<Cond<J>>>,
@@ -143,9 +142,7 @@ impl<J: Json> Cond<J> {
                 o.members().all(|(name, x)| {
                     let name = name.as_ref();
                     let mut known = false;
-                    let from = named.partition_point(|(n, _)| n.len() < name.len());
-                    let same_length = named[from..].iter().take_while(|(n, _)| n.len() == name.len());
-                    if let Some((_, c)) = same_length.into_iter().find(|(n, _)| n == name) {
+                    if let Some((_, c)) = named.iter().find(|(n, _)| n == name) {
                         known = true;
                         if !c.matches(&x) {
                             return false;
@@ -259,8 +256,6 @@ impl Compiler {
                 Some(s) => Some(Box::new(self.schema(s)?)),
                 None => None,
             };
-            let mut named: Vec<(String, Cond<J>)> = named;
-            named.sort_by(|(a, _), (b, _)| (a.len(), a).cmp(&(b.len(), b)));
             all.push(Cond::Members { named: named.into(), patterns: patterns.into(), other });
         }
         Some(match all.len() {

@@ -392,6 +392,7 @@ impl Model {
         use crate::parallel::concat as join;
         Model {
             documents: join(documents, 1, |_, _| {}),
+            // (The first file's entities are not given to `f`: its documents come first.)
             objectives: join(objectives, jobs, |i, o| o.meta.doc += base[i]),
             kpis: join(kpis, jobs, |i, k| k.meta.doc += base[i]),
             problems: join(problems, jobs, |i, p| p.meta.doc += base[i]),
@@ -399,6 +400,7 @@ impl Model {
         }
     }
 
+    /// The id and location of an entity.
     pub fn meta(&self, e: EntityIdx) -> (&str, &Meta) {
         let i = e.index as usize;
         match e.kind {
