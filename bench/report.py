@@ -9,6 +9,7 @@ Prints the results table (medians), the targets with PASS/FAIL, the machine and 
 import json
 import os
 import re
+import statistics
 import sys
 
 CASES = [("1k", 1000, 1), ("10k", 10000, 1), ("100k", 100000, 1), ("10k-200", 10000, 200)]
@@ -39,7 +40,8 @@ def bench(work, name, tool):
             command = fh.read().strip()
     except FileNotFoundError:
         command = r["command"]
-    return {"median": r["median"], "min": r["min"], "max": r["max"], "runs": len(r["times"]),
+    return {"median": r["median"], "min": r["min"], "max": r["max"], "runs": len(r["times"]), "times": r["times"],
+            "interleaved": data.get("interleaved_with"),
             "cpu": (r.get("user") or 0) + (r.get("system") or 0),
             "command": command, "exit_codes": sorted(set(c for c in codes if c is not None))}
 
@@ -80,6 +82,17 @@ def ratio(a, b):
     return a["median"] / b["median"]
 
 
+def paired(a, b):
+    """The median of the per-round ratios a/b, when a and b took turns run by run (bench/run.sh's rounds): each
+    round's two runs share the machine's conditions, so the VM's drift between rounds cancels out of each
+    ratio, where it stays in a ratio of two medians taken over different rounds. None when not interleaved."""
+    if not a or not b or not a["interleaved"] or a["interleaved"] != b["interleaved"]:
+        return None
+    if len(a["times"]) != len(b["times"]):
+        return None
+    return statistics.median(x / y for x, y in zip(a["times"], b["times"]))
+
+
 def fmt(x, suffix="×"):
     return "n/a" if x is None else f"{x:.1f}{suffix}" if x >= 10 else f"{x:.2f}{suffix}"
 
@@ -113,6 +126,7 @@ def main():
             f"| {items:,} items, {files} file{'s' if files > 1 else ''}{' + strategy' if files > 1 else ''} "
             f"| {r['bytes'] / 1e6:.1f} | {r['findings'] if r['findings'] is not None else 'n/a':,} | {t(a)} | {t(r['j1'])} "
             f"| {t(r['f'])} | {t(r['y'])} | {t(r['s'])} | {fmt(ratio(r['s'], a))} | {fmt(ratio(a, r['f']))} "
+            f"| {fmt(paired(a, r['f']))} "
             f"| {mb(r['rss'])} / {mb(r['rss_floor'])} | {fmt(mem)} |")
         cpu = {k: (f"{r[k]['cpu']:.2f} s" if r[k] else "n/a") for k in ("a", "j1", "f", "y", "s")}
         cpu_ratio = fmt(r["a"]["cpu"] / r["f"]["cpu"]) if r["f"] and r["f"]["cpu"] else "n/a"
@@ -135,9 +149,12 @@ def main():
     for name, items, files in CASES:
         r = res.get(name)
         if r:
-            fr = ratio(r["a"], r["f"])
-            targets.append((f"roadmap-audit ÷ parse floor, {name}", fmt(fr), f"≤ {FLOOR_TARGET}×",
-                            verdict(None if fr is None else fr <= FLOOR_TARGET)))
+            # Judged on both: the median of the per-round ratios (the drift-free estimate) and the ratio of
+            # the two medians (the plain reading of "medians, as ratios"); PASS only when both are within.
+            fr, fp = ratio(r["a"], r["f"]), paired(r["a"], r["f"])
+            shown = fmt(fr) if fp is None else f"{fmt(fr)} (paired {fmt(fp)})"
+            ok = None if fr is None else fr <= FLOOR_TARGET and (fp is None or fp <= FLOOR_TARGET)
+            targets.append((f"roadmap-audit ÷ parse floor, {name}", shown, f"≤ {FLOOR_TARGET}×", verdict(ok)))
     if "100k" in res and "10k" in res:
         lr = ratio(res["100k"]["a"], res["10k"]["a"])
         targets.append(("linear growth: 100k ÷ 10k items (one file)", fmt(lr), f"≤ {LINEAR_TARGET}×",
@@ -146,7 +163,7 @@ def main():
     if env.get("jobs_flag") != "1":
         targets.append(("parallel: `--jobs N`, default all cores", "no `--jobs` flag", f"--jobs 1 ÷ default ≥ {PARALLEL_TARGET}× on 200 files", verdict(False)))
     elif multi:
-        pr = ratio(multi["j1"], multi["a"])
+        pr = paired(multi["j1"], multi["a"]) or ratio(multi["j1"], multi["a"])
         targets.append((f"parallel: --jobs 1 ÷ default (all {env.get('nproc')} cores), 200 files", fmt(pr),
                         f"≥ {PARALLEL_TARGET}×", verdict(pr >= PARALLEL_TARGET)))
     if "100k" in res and res["100k"]["rss"]:
@@ -162,8 +179,8 @@ def main():
                f"{'supported' if env.get('jobs_flag') == '1' else 'not supported'}. {env.get('hyperfine')}"
                + (f"; Spectral {env.get('spectral')} on node {env.get('node')}; {env.get('yamllint')}." if env.get("peers") == "1" else "; peers skipped."))
     out.append("")
-    out.append("| input | MB | findings | roadmap-audit | --jobs 1 | parse floor | yamllint | Spectral | Spectral ÷ audit | audit ÷ floor | peak RSS audit / floor | audit RSS ÷ input |")
-    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    out.append("| input | MB | findings | roadmap-audit | --jobs 1 | parse floor | yamllint | Spectral | Spectral ÷ audit | audit ÷ floor | audit ÷ floor, paired | peak RSS audit / floor | audit RSS ÷ input |")
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     out += rows
     out.append("")
     out.append("| target | measured | threshold | result |")

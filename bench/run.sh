@@ -65,8 +65,8 @@ if "$BIN" --help 2>/dev/null | grep -q -- '--jobs'; then JOBS=1; fi
 if [ "$QUICK" = 1 ]; then
   CASES=("1k 1000 1 10 10 2 0 3 1" "10k 10000 1 5 5 1 0 1 0")
 else
-  CASES=("1k 1000 1 20 20 5 1 5 1" "10k 10000 1 10 10 2 0 5 1" "100k 100000 1 5 5 1 0 3 0"
-         "10k-200 10000 200 10 10 2 0 3 1")
+  CASES=("1k 1000 1 30 30 5 1 5 1" "10k 10000 1 20 20 2 0 5 1" "100k 100000 1 7 7 1 0 3 0"
+         "10k-200 10000 200 30 30 2 0 3 1")
 fi
 
 rm -rf "$WORK/results"
@@ -130,7 +130,9 @@ for c in "${CASES[@]}"; do
   # roadmap-audit, its --jobs 1 variant and the parse floor take turns, one run each per round (a hyperfine
   # call with --runs 1 per round; one warm-up round), so that their ratio is measured under the same machine
   # conditions: this VM's speed drifts by up to ±50% over minutes, which sequential blocks of runs turn into
-  # noise in the ratio. The rounds are merged into one hyperfine export per command (merge_rounds.py).
+  # noise in the ratio. The rounds are merged into one hyperfine export per command (merge_rounds.py), in
+  # round order, so that report.py can also take each round's ratio (the median of those is the "paired"
+  # ratio: the drift between rounds cancels out of it).
   tools=(audit floor)
   args=(-n roadmap-audit "$AUDIT $dir" -n "roadmap-audit parse" "$BIN parse --no-config $dir")
   echo "$AUDIT $dir" >"$out.audit.cmd"
