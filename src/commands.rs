@@ -88,12 +88,13 @@ impl Setup {
 
 /// Loads the config, finds the files, settles the options, and starts compiling the rules.
 pub fn setup(args: &AuditArgs) -> Result<Setup, RunError> {
-    let (config, inputs, options) = setup_inputs(args)?;
+    let (config, inputs, options, input_bytes) = setup_inputs(args)?;
     // Start-up work that depends on nothing the user wrote (the roadmap schema, needed as soon as the first
     // entity is parsed; then the built-in rules, needed after parsing) is done on another thread while the
-    // config is read and the files are parsed. (With glibc's malloc, one-file audits did it inline: a second
-    // thread made every allocation of the parse take a lock. The allocator is mimalloc now: see main.rs.)
-    let jobs = options.jobs;
+    // config is read and the files are parsed, unless the input is small: then the thread cost more than it
+    // saved (BENCHMARKS.md). (With glibc's malloc, one-file audits did it inline: a second thread made every
+    // allocation of the parse take a lock. The allocator is mimalloc now: see main.rs.)
+    let jobs = if input_bytes > START_UP_THREAD_FROM { options.jobs } else { 1 };
     if jobs > 1 {
         crate::schema::Schema::roadmap_compiled_elsewhere();
     }
@@ -108,13 +109,17 @@ pub fn setup(args: &AuditArgs) -> Result<Setup, RunError> {
     Ok(Setup { config, builtin, inputs, options })
 }
 
+/// Total input size from which start-up work runs on a thread of its own (see [`setup`]).
+const START_UP_THREAD_FROM: u64 = 8 << 20;
+
 /// Worker threads: `--jobs`, else every core.
 fn jobs(args: &AuditArgs) -> usize {
     args.jobs.unwrap_or_else(crate::parallel::default_jobs)
 }
 
 /// The config, the files and the options, without the rules (the parse-only floor needs no rules).
-fn setup_inputs(args: &AuditArgs) -> Result<(Config, Vec<load::Input>, Options), RunError> {
+/// Also returns the inputs' total size in bytes.
+fn setup_inputs(args: &AuditArgs) -> Result<(Config, Vec<load::Input>, Options, u64), RunError> {
     let config = load_config(args.config.as_deref(), args.no_config)?;
     let base = config.base_dir();
     let mut excluded: Vec<String> = config.exclude.iter().map(|p| anchored(&base, p)).collect();
@@ -122,14 +127,15 @@ fn setup_inputs(args: &AuditArgs) -> Result<(Config, Vec<load::Input>, Options),
     let paths = if args.paths.is_empty() { vec![".".to_owned()] } else { args.paths.clone() };
     let inputs = load::discover(&paths, &load::glob_set(&excluded)?)?;
     // (A file that cannot be read counts as empty here; reading it reports why.)
-    crate::memory::for_input(inputs.iter().filter_map(|i| std::fs::metadata(&i.path).ok()).map(|m| m.len()).sum());
+    let input_bytes = inputs.iter().filter_map(|i| std::fs::metadata(&i.path).ok()).map(|m| m.len()).sum();
+    crate::memory::for_input(input_bytes);
     let options = Options {
         as_of: args.as_of.or(config.as_of).unwrap_or_else(crate::date::Date::today),
         limits: Limits { max_depth: args.max_depth, max_alias_nodes: args.max_alias_nodes },
         max_file_size: args.max_file_size,
         jobs: jobs(args),
     };
-    Ok((config, inputs, options))
+    Ok((config, inputs, options, input_bytes))
 }
 
 /// `roadmap-audit view [PATH]...`
@@ -308,7 +314,7 @@ fn audit_at_revision(
 /// `roadmap-audit parse [PATH]...` (hidden): read and parse every file exactly as an audit does, nothing more.
 /// Prints the number of YAML problems found, so the work cannot be optimised away.
 pub fn parse(args: &AuditArgs, out: &mut dyn Write) -> Result<u8, RunError> {
-    let (_, inputs, options) = setup_inputs(args)?;
+    let (_, inputs, options, _) = setup_inputs(args)?;
     // The same streaming parse an audit does (elements are handed over and dropped), nothing else; files
     // on the same threads as an audit's (`--jobs`), so that a floor over many files is not one core's.
     let lists = crate::model::entity_list_names();
