@@ -4,7 +4,8 @@
 //! - the streaming parse (elements of the roadmap's top-level lists handed over one by one, as audits run)
 //!   gives the same documents and problems as the whole-tree parse, once the elements are put back (checked
 //!   when the text has no alias: an alias to an anchored streamed list expands to the list as kept in the
-//!   tree, which is empty by design);
+//!   tree, which is empty by design; and no merge key: at the top of a document a merge key may not bring
+//!   in a streamed list, which the whole-tree parse, streaming no list, merges);
 //! - JSON conversion and pointer lookups work on whatever was built.
 //!
 //! A panic or a broken invariant is a bug.
@@ -77,7 +78,7 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(items.len(), index, "elements arrive in order");
         items.push(node);
     }
-    if !text.contains('*') {
+    if !text.contains('*') && !text.contains("<<") {
         // Debug text, not `==`: NaN floats are never equal to themselves. A streamed list closes empty, so its
         // span is its start, and a block mapping ends where its last value ends: compare collections by start.
         let show = |p: &yaml::Parsed| {

@@ -4,7 +4,8 @@
 //! tree loaders of the YAML crates recurse (a 20k-deep block list overflows the stack) and some have no
 //! alias limit. Here nesting depth and alias expansion have budgets, duplicate keys become findings
 //! (the rest of the file is still loaded), and scalars are resolved with the YAML 1.2 core schema
-//! (`yes`/`on` stay strings, `2027-01-31` stays a string).
+//! (`yes`/`on` stay strings, `2027-01-31` stays a string). The merge key of YAML 1.1 (`<<: *defaults`),
+//! which YAML 1.2 dropped but most YAML tools still read, is applied (see [`merge_entries`]).
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -357,6 +358,8 @@ enum Frame {
 struct MapBuilder {
     entries: Vec<Entry>,
     pending_key: Option<(Box<str>, Span)>,
+    /// Whether a merge key (`<<`) was met, so that mappings without one are not searched for it.
+    has_merge: bool,
     /// Built once a mapping is large, so duplicate detection stays linear.
     index: Option<HashMap<Box<str>, usize>>,
 }
@@ -472,7 +475,9 @@ impl<'a, 's> Builder<'a, 's> {
                                 let node = Node { span, value: Value::Str(key.clone()) };
                                 self.anchors.insert(anchor, (node, 1));
                             }
-                            self.set_key(key, span);
+                            // Only the plain, untagged `<<` is the merge key; `"<<"` is an ordinary key.
+                            let merge = style == ScalarStyle::Plain && tag.is_none() && &*key == "<<";
+                            self.set_key(if merge { MERGE.into() } else { key }, span);
                             continue;
                         }
                     }
@@ -523,8 +528,13 @@ impl<'a, 's> Builder<'a, 's> {
                             let e = close(s, items.last().map(|n| n.span));
                             (Node { span: Span::new(s, e), value: Value::Seq(items) }, anchor)
                         }
-                        Some(Frame::Map { start: s, anchor, map }) => {
+                        Some(Frame::Map { start: s, anchor, mut map }) => {
                             let e = close(s, map.entries.last().map(|n| n.value.span));
+                            if map.has_merge {
+                                // At the top of a document, entity lists brought in would bypass streaming.
+                                let lists = if self.stack.is_empty() { self.lists } else { &[] };
+                                merge_entries(&mut map.entries, lists, &mut self.out.problems);
+                            }
                             (Node { span: Span::new(s, e), value: Value::Map(map.entries) }, anchor)
                         }
                         None => continue,
@@ -571,9 +581,10 @@ impl<'a, 's> Builder<'a, 's> {
         let Some(Frame::Map { map, .. }) = self.stack.last_mut() else { return };
         if let Some(i) = map.find(&key) {
             let first = map.entries[i].key_span;
+            let shown = if &*key == MERGE { "<<" } else { &key };
             self.out.problems.push(YamlProblem {
                 span,
-                message: format!("duplicate key `{key}` in the same mapping"),
+                message: format!("duplicate key `{shown}` in the same mapping"),
                 help: Some(
                     "YAML forbids repeating a key; readers disagree on which value wins. Keep one (the first \
                      is used here)"
@@ -584,6 +595,7 @@ impl<'a, 's> Builder<'a, 's> {
             // Keep the first value: mark the key as pending-but-discarded.
             map.pending_key = Some((DISCARD.into(), span));
         } else {
+            map.has_merge |= &*key == MERGE;
             map.pending_key = Some((key, span));
         }
     }
@@ -618,6 +630,73 @@ impl<'a, 's> Builder<'a, 's> {
 
 /// Marks the value of a duplicated key, which is dropped (a NUL can never be a real YAML key here).
 const DISCARD: &str = "\u{0}duplicate";
+
+/// The merge key `<<` while its mapping is being built (a plain `<<`; a quoted one is an ordinary key).
+const MERGE: &str = "\u{0}merge";
+
+/// Applies the merge key of a finished mapping, as YAML 1.1 defines it: its value, a mapping or a list of
+/// mappings (usually aliases: `<<: *defaults`, `<<: [*a, *b]`), lends its entries to this mapping for every
+/// key this mapping does not write itself; of several mappings, the first that has a key wins. Merged
+/// entries keep their spans, so a finding about one points where it is written, at the anchor. Anything
+/// else as the value is a problem and is ignored. `lists` are keys that must not be merged in (the entity
+/// lists at the top of a roadmap, which are read as they stream by).
+fn merge_entries(entries: &mut Vec<Entry>, lists: &[&str], problems: &mut Vec<YamlProblem>) {
+    let Some(at) = entries.iter().position(|e| &*e.key == MERGE) else { return };
+    let merge = entries.remove(at);
+    let mut sources = Vec::new();
+    match merge.value.value {
+        Value::Map(m) => sources.push(m),
+        Value::Seq(items) if items.iter().all(|n| matches!(n.value, Value::Map(_))) => {
+            sources.extend(items.into_iter().filter_map(|n| match n.value {
+                Value::Map(m) => Some(m),
+                _ => None,
+            }))
+        }
+        other => {
+            let a = |v: &Value| match v {
+                Value::Null => "null".to_owned(),
+                Value::Int(_) => "an integer".to_owned(),
+                v => format!("a {}", v.type_name()),
+            };
+            let found = match &other {
+                Value::Seq(items) => {
+                    let odd = items.iter().find(|n| !matches!(n.value, Value::Map(_))).map(|n| &n.value);
+                    format!("a list with {} in it", odd.map_or_else(|| "something else".to_owned(), a))
+                }
+                v => a(v),
+            };
+            problems.push(YamlProblem {
+                span: merge.value.span,
+                message: format!("the merge key `<<` needs a mapping or a list of mappings, not {found}"),
+                help: Some(
+                    "Write `<<: *name` with `&name` on a mapping written before it, or `<<: [*a, *b]`; this `<<` \
+                     entry is ignored"
+                        .to_owned(),
+                ),
+                related: Some((merge.key_span, "merge key".to_owned())),
+            });
+            return;
+        }
+    }
+    let mut seen: std::collections::HashSet<Box<str>> = entries.iter().map(|e| e.key.clone()).collect();
+    for entry in sources.into_iter().flatten() {
+        if lists.contains(&&*entry.key) {
+            problems.push(YamlProblem {
+                span: merge.key_span,
+                message: format!("the merge key `<<` cannot bring in `{}` at the top of a file", entry.key),
+                help: Some(format!(
+                    "Write the `{}` list in the file itself; merge keys work inside its elements",
+                    entry.key
+                )),
+                related: Some((entry.key_span, "merged from here".to_owned())),
+            });
+            continue;
+        }
+        if seen.insert(entry.key.clone()) {
+            entries.push(entry);
+        }
+    }
+}
 
 enum Stop {
     Done(Parsed),
@@ -830,6 +909,72 @@ mod tests {
         assert_eq!(p.problems[0].related.as_ref().unwrap().0, Span::new(0, 1));
         assert_eq!(p.documents[0].root.get("a").unwrap().value, Value::Int(1));
         assert!(p.documents[0].root.get("b").is_some());
+    }
+
+    #[test]
+    fn merge_keys_lend_entries_the_mapping_does_not_write() {
+        let text = "base: &base {owner: ana, status: planned}\nmore: &more {status: idea, team: core}\n\
+                    one:\n  <<: *base\n  status: committed\n\
+                    two:\n  <<: [*more, *base]\n\
+                    three: {<<: {x: 1}, y: 2}\n\
+                    quoted: {\"<<\": *base}\n";
+        let n = one(text);
+        let one_ = n.get("one").unwrap();
+        assert_eq!(one_.get("status").unwrap().as_str(), Some("committed"), "the mapping's own key wins");
+        assert_eq!(one_.get("owner").unwrap().as_str(), Some("ana"));
+        assert!(one_.get("<<").is_none());
+        // A merged entry keeps its span: where it is written, in the anchored mapping.
+        assert_eq!(&text[one_.entry("owner").unwrap().key_span.range()], "owner");
+        assert_eq!(one_.entry("owner").unwrap().key_span, n.get("base").unwrap().entry("owner").unwrap().key_span);
+        // The mapping's span is its own text, not stretched to the merged entries.
+        assert_eq!(&text[one_.span.range()], "<<: *base\n  status: committed");
+        let two = n.get("two").unwrap();
+        assert_eq!(two.get("status").unwrap().as_str(), Some("idea"), "the first merged mapping wins");
+        assert_eq!(two.get("owner").unwrap().as_str(), Some("ana"));
+        assert_eq!(two.get("team").unwrap().as_str(), Some("core"));
+        assert_eq!(n.get("three").unwrap().to_json(), serde_json::json!({"y": 2, "x": 1}));
+        // `"<<"` is an ordinary key.
+        assert!(n.get("quoted").unwrap().get("<<").is_some());
+        assert!(n.get("quoted").unwrap().get("owner").is_none());
+    }
+
+    #[test]
+    fn a_merge_key_without_mappings_is_a_problem_and_ignored() {
+        for (text, found) in [
+            ("a: {<<: text, b: 1}\n", "not a string"),
+            ("a: {<<: [{x: 1}, 2], b: 1}\n", "not a list with an integer in it"),
+            ("a:\n  <<:\n  b: 1\n", "not null"),
+        ] {
+            let p = parse(text, Limits::default());
+            assert_eq!(p.problems.len(), 1, "{text:?}: {:?}", p.problems);
+            assert!(p.problems[0].message.ends_with(found), "{text:?}: {}", p.problems[0].message);
+            assert!(!p.fatal);
+            let a = p.documents[0].root.get("a").unwrap();
+            assert_eq!(a.to_json(), serde_json::json!({"b": 1}), "{text:?}");
+        }
+        let p = parse("a: {<<: {x: 1}, <<: {y: 2}}\n", Limits::default());
+        assert_eq!(p.problems[0].message, "duplicate key `<<` in the same mapping");
+        assert_eq!(p.documents[0].root.get("a").unwrap().to_json(), serde_json::json!({"x": 1}));
+    }
+
+    #[test]
+    fn merge_keys_do_not_bring_streamed_lists_in_at_the_top() {
+        let text = "x-common: &common\n  owner: ana\n  items: [{id: A}]\n<<: *common\nversion: 1\n";
+        let mut got = 0;
+        let p = parse_streaming(text, Limits::default(), &["items"], &mut |_| got += 1);
+        let root = &p.documents[0].root;
+        assert_eq!(root.get("owner").unwrap().as_str(), Some("ana"));
+        assert!(root.get("items").is_none());
+        assert_eq!(p.problems.len(), 1, "{:?}", p.problems);
+        assert!(p.problems[0].message.contains("cannot bring in `items`"), "{}", p.problems[0].message);
+        // Inside an element, or outside a roadmap's lists, anything may be merged.
+        let p = parse_streaming(
+            "d: &d {problems: [P]}\nitems:\n  - {<<: *d, id: A}\n",
+            Limits::default(),
+            &["items", "problems"],
+            &mut |_| {},
+        );
+        assert!(p.problems.is_empty(), "{:?}", p.problems);
     }
 
     #[test]
