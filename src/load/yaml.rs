@@ -358,7 +358,8 @@ enum Frame {
 struct MapBuilder {
     entries: Vec<Entry>,
     pending_key: Option<(Box<str>, Span)>,
-    /// Whether a merge key (`<<`) was met, so that mappings without one are not searched for it.
+    /// Whether a merge key (`<<`) was met, so that mappings without one are not searched for it (set where the
+    /// key's style is known: only a plain `<<` merges).
     has_merge: bool,
     /// Built once a mapping is large, so duplicate detection stays linear.
     index: Option<HashMap<Box<str>, usize>>,
@@ -476,8 +477,12 @@ impl<'a, 's> Builder<'a, 's> {
                                 self.anchors.insert(anchor, (node, 1));
                             }
                             // Only the plain, untagged `<<` is the merge key; `"<<"` is an ordinary key.
-                            let merge = style == ScalarStyle::Plain && tag.is_none() && &*key == "<<";
-                            self.set_key(if merge { MERGE.into() } else { key }, span);
+                            if style == ScalarStyle::Plain && tag.is_none() && &*key == "<<" {
+                                map.has_merge = true;
+                                self.set_key(MERGE.into(), span);
+                            } else {
+                                self.set_key(key, span);
+                            }
                             continue;
                         }
                     }
@@ -595,7 +600,6 @@ impl<'a, 's> Builder<'a, 's> {
             // Keep the first value: mark the key as pending-but-discarded.
             map.pending_key = Some((DISCARD.into(), span));
         } else {
-            map.has_merge |= &*key == MERGE;
             map.pending_key = Some((key, span));
         }
     }
@@ -640,6 +644,9 @@ const MERGE: &str = "\u{0}merge";
 /// entries keep their spans, so a finding about one points where it is written, at the anchor. Anything
 /// else as the value is a problem and is ignored. `lists` are keys that must not be merged in (the entity
 /// lists at the top of a roadmap, which are read as they stream by).
+// Rare: kept out of the builder's loop, whose code the parser's speed depends on.
+#[cold]
+#[inline(never)]
 fn merge_entries(entries: &mut Vec<Entry>, lists: &[&str], problems: &mut Vec<YamlProblem>) {
     let Some(at) = entries.iter().position(|e| &*e.key == MERGE) else { return };
     let merge = entries.remove(at);
