@@ -91,3 +91,26 @@ fn new_since_reports_only_what_the_change_added() {
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("is not inside a git repository"), "{}", stderr(&o));
 }
+
+#[test]
+fn new_since_follows_a_renamed_file() {
+    let dir = scratch("new-since-rename");
+    git(&dir, &["init", "-q", "-b", "main"]);
+    write(&dir, "roadmaps/team.yaml", BEFORE);
+    git(&dir, &["add", "."]);
+    git(&dir, &["commit", "-q", "-m", "first"]);
+    // Renamed (and edited): OLD-1's finding was there before, under the old name; only NEW-1 is new.
+    git(&dir, &["mv", "roadmaps/team.yaml", "roadmaps/checkout.yaml"]);
+    write(&dir, "roadmaps/checkout.yaml", format!("{BEFORE}  - {{id: NEW-1, title: New, status: idea}}\n"));
+    let o = audit(&dir, &["--new-since", "main", "roadmaps"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "roadmaps/checkout.yaml:5:10: error[missing-rationale] item NEW-1 has no rationale, no hypothesis and no linked problem\n"
+    );
+    // Committed, the same: the rename is found between the two commits' trees as well.
+    git(&dir, &["commit", "-q", "-am", "rename"]);
+    let o = audit(&dir, &["--new-since", "main~1", "roadmaps"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert_eq!(stdout(&o).lines().count(), 1, "{}", stdout(&o));
+}
