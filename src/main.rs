@@ -20,6 +20,8 @@ extern "C" {
 }
 
 /// `mi_option_purge_delay` in mimalloc.h (v3, as built by libmimalloc-sys 0.1.49, which Cargo.lock pins).
+/// The crate does not export this option's number; a test below asks mimalloc for the option's name, so an
+/// upgrade that renumbers it fails the tests instead of silently setting another option.
 const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
 
 fn main() -> ExitCode {
@@ -55,5 +57,32 @@ fn main() -> ExitCode {
             let _ = commands::render_error(&err, color, &mut std::io::stderr().lock());
             ExitCode::from(EXIT_ERROR)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::{c_char, c_void, CStr};
+
+    extern "C" {
+        /// Writes every option's name and value through `out` (mimalloc.h, `mi_options_print_out`).
+        fn mi_options_print_out(out: extern "C" fn(*const c_char, *mut c_void), arg: *mut c_void);
+    }
+
+    extern "C" fn collect(message: *const c_char, arg: *mut c_void) {
+        // SAFETY: mimalloc passes a NUL-terminated message and the `arg` given below, a `String`.
+        let (message, out) = unsafe { (CStr::from_ptr(message), &mut *(arg as *mut String)) };
+        out.push_str(&message.to_string_lossy());
+    }
+
+    #[test]
+    fn the_option_main_sets_is_mimallocs_purge_delay() {
+        // SAFETY: as in `main`; then mimalloc only reads the options and calls `collect` with our `String`.
+        let mut printed = String::new();
+        unsafe {
+            super::mi_option_set(super::MI_OPTION_PURGE_DELAY, -1);
+            mi_options_print_out(collect, &mut printed as *mut String as *mut c_void);
+        }
+        assert!(printed.contains("option 'purge_delay': -1"), "{printed}");
     }
 }
