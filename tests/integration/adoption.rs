@@ -58,13 +58,19 @@ fn git(dir: &Path, args: &[&str]) {
     assert!(o.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&o.stderr));
 }
 
-#[test]
-fn new_since_reports_only_what_the_change_added() {
-    let dir = scratch("new-since");
+/// A scratch git repository whose `main` has one commit: `roadmaps/team.yaml` with [`BEFORE`].
+fn repo_on_main(name: &str) -> std::path::PathBuf {
+    let dir = scratch(name);
     git(&dir, &["init", "-q", "-b", "main"]);
     write(&dir, "roadmaps/team.yaml", BEFORE);
     git(&dir, &["add", "."]);
     git(&dir, &["commit", "-q", "-m", "first"]);
+    dir
+}
+
+#[test]
+fn new_since_reports_only_what_the_change_added() {
+    let dir = repo_on_main("new-since");
     write(&dir, "roadmaps/team.yaml", format!("{BEFORE}  - {{id: NEW-1, title: New, status: idea}}\n"));
     write(&dir, "roadmaps/other.yaml", "version: 1\nproduct: Q\nitems:\n  - {id: NEW-2, title: N, status: idea}\n");
     let o = audit(&dir, &["--new-since", "main", "roadmaps"]);
@@ -94,11 +100,7 @@ fn new_since_reports_only_what_the_change_added() {
 
 #[test]
 fn new_since_follows_a_renamed_file() {
-    let dir = scratch("new-since-rename");
-    git(&dir, &["init", "-q", "-b", "main"]);
-    write(&dir, "roadmaps/team.yaml", BEFORE);
-    git(&dir, &["add", "."]);
-    git(&dir, &["commit", "-q", "-m", "first"]);
+    let dir = repo_on_main("new-since-rename");
     // Renamed (and edited): OLD-1's finding was there before, under the old name; only NEW-1 is new.
     git(&dir, &["mv", "roadmaps/team.yaml", "roadmaps/checkout.yaml"]);
     write(&dir, "roadmaps/checkout.yaml", format!("{BEFORE}  - {{id: NEW-1, title: New, status: idea}}\n"));
