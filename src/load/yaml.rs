@@ -375,6 +375,14 @@ impl MapBuilder {
             None => self.entries.iter().position(|e| &*e.key == key),
         }
     }
+
+    /// Adds an entry whose key the mapping does not have yet, keeping the index (once built) in step.
+    fn push(&mut self, entry: Entry) {
+        if let Some(ix) = &mut self.index {
+            ix.insert(entry.key.clone(), self.entries.len());
+        }
+        self.entries.push(entry);
+    }
 }
 
 struct Builder<'a, 's> {
@@ -538,7 +546,7 @@ impl<'a, 's> Builder<'a, 's> {
                             if map.has_merge {
                                 // At the top of a document, entity lists brought in would bypass streaming.
                                 let lists = if self.stack.is_empty() { self.lists } else { &[] };
-                                merge_entries(&mut map.entries, lists, &mut self.out.problems);
+                                merge_entries(&mut map, lists, &mut self.out.problems);
                             }
                             (Node { span: Span::new(s, e), value: Value::Map(map.entries) }, anchor)
                         }
@@ -616,10 +624,7 @@ impl<'a, 's> Builder<'a, 's> {
             Some(Frame::Map { map, .. }) => match map.pending_key.take() {
                 Some((key, key_span)) => {
                     if &*key != DISCARD {
-                        if let Some(ix) = &mut map.index {
-                            ix.insert(key.clone(), map.entries.len());
-                        }
-                        map.entries.push(Entry { key, key_span, value: node });
+                        map.push(Entry { key, key_span, value: node });
                     }
                 }
                 None => {
@@ -647,45 +652,42 @@ const MERGE: &str = "\u{0}merge";
 // Rare: kept out of the builder's loop, whose code the parser's speed depends on.
 #[cold]
 #[inline(never)]
-fn merge_entries(entries: &mut Vec<Entry>, lists: &[&str], problems: &mut Vec<YamlProblem>) {
-    let Some(at) = entries.iter().position(|e| &*e.key == MERGE) else { return };
-    let merge = entries.remove(at);
-    let mut sources = Vec::new();
-    match merge.value.value {
-        Value::Map(m) => sources.push(m),
-        Value::Seq(items) if items.iter().all(|n| matches!(n.value, Value::Map(_))) => {
-            sources.extend(items.into_iter().filter_map(|n| match n.value {
-                Value::Map(m) => Some(m),
-                _ => None,
-            }))
-        }
-        other => {
-            let a = |v: &Value| match v {
-                Value::Null => "null".to_owned(),
-                Value::Int(_) => "an integer".to_owned(),
-                v => format!("a {}", v.type_name()),
-            };
-            let found = match &other {
-                Value::Seq(items) => {
-                    let odd = items.iter().find(|n| !matches!(n.value, Value::Map(_))).map(|n| &n.value);
-                    format!("a list with {} in it", odd.map_or_else(|| "something else".to_owned(), a))
-                }
-                v => a(v),
-            };
-            problems.push(YamlProblem {
-                span: merge.value.span,
-                message: format!("the merge key `<<` needs a mapping or a list of mappings, not {found}"),
-                help: Some(
-                    "Write `<<: *name` with `&name` on a mapping written before it, or `<<: [*a, *b]`; this `<<` \
-                     entry is ignored"
-                        .to_owned(),
-                ),
-                related: Some((merge.key_span, "merge key".to_owned())),
-            });
-            return;
-        }
-    }
-    let mut seen: std::collections::HashSet<Box<str>> = entries.iter().map(|e| e.key.clone()).collect();
+fn merge_entries(map: &mut MapBuilder, lists: &[&str], problems: &mut Vec<YamlProblem>) {
+    let Some(at) = map.entries.iter().position(|e| &*e.key == MERGE) else { return };
+    let merge = map.entries.remove(at);
+    // The entries after it moved: `find` rebuilds the index if it needs one.
+    map.index = None;
+    let a = |v: &Value| match v {
+        Value::Null => "null".to_owned(),
+        Value::Int(_) => "an integer".to_owned(),
+        v => format!("a {}", v.type_name()),
+    };
+    let mut not_mappings = |found: String| {
+        problems.push(YamlProblem {
+            span: merge.value.span,
+            message: format!("the merge key `<<` needs a mapping or a list of mappings, not {found}"),
+            help: Some(
+                "Write `<<: *name` with `&name` on a mapping written before it, or `<<: [*a, *b]`; this `<<` \
+                 entry is ignored"
+                    .to_owned(),
+            ),
+            related: Some((merge.key_span, "merge key".to_owned())),
+        })
+    };
+    let sources: Vec<Vec<Entry>> = match merge.value.value {
+        Value::Map(m) => vec![m],
+        Value::Seq(items) => match items.iter().find(|n| !matches!(n.value, Value::Map(_))) {
+            Some(odd) => return not_mappings(format!("a list with {} in it", a(&odd.value))),
+            None => items
+                .into_iter()
+                .filter_map(|n| match n.value {
+                    Value::Map(m) => Some(m),
+                    _ => None,
+                })
+                .collect(),
+        },
+        other => return not_mappings(a(&other)),
+    };
     for entry in sources.into_iter().flatten() {
         if lists.contains(&&*entry.key) {
             problems.push(YamlProblem {
@@ -697,10 +699,8 @@ fn merge_entries(entries: &mut Vec<Entry>, lists: &[&str], problems: &mut Vec<Ya
                 )),
                 related: Some((entry.key_span, "merged from here".to_owned())),
             });
-            continue;
-        }
-        if seen.insert(entry.key.clone()) {
-            entries.push(entry);
+        } else if map.find(&entry.key).is_none() {
+            map.push(entry);
         }
     }
 }
@@ -943,6 +943,19 @@ mod tests {
         // `"<<"` is an ordinary key.
         assert!(n.get("quoted").unwrap().get("<<").is_some());
         assert!(n.get("quoted").unwrap().get("owner").is_none());
+    }
+
+    #[test]
+    fn merge_keys_in_a_big_mapping_keep_its_own_keys_first() {
+        // Over 32 keys the mapping looks keys up by an index, which must follow the merge key's removal.
+        let line = |i: usize| format!("  k{i}: {i}\n");
+        let (before, after): (String, String) = ((0..10).map(line).collect(), (10..40).map(line).collect());
+        let text = format!("base: &b {{k5: merged, extra: yes, k39: merged}}\nbig:\n{before}  <<: *b\n{after}");
+        let big = one(&text).get("big").unwrap().clone();
+        assert_eq!(big.as_map().unwrap().len(), 41);
+        assert_eq!(big.get("k5").unwrap().value, Value::Int(5));
+        assert_eq!(big.get("k39").unwrap().value, Value::Int(39));
+        assert_eq!(big.get("extra").unwrap().as_str(), Some("yes"));
     }
 
     #[test]
