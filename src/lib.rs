@@ -112,7 +112,7 @@ fn merge(staged: Vec<stage::Staged>, jobs: usize) -> Result<Loaded, RunError> {
         models.push(s.model);
         findings.extend(s.findings);
     }
-    let mut model = Model::concat(models, jobs);
+    let mut model = Model::concat(models);
     let links = model::resolve::resolve(&mut model, jobs);
     findings.extend(links);
     Ok(Loaded { sources, model, findings })

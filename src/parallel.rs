@@ -129,66 +129,6 @@ pub fn ordered<R: Send, E>(
     })
 }
 
-/// The parts' elements in one vector, in order (`parts.concat()` for elements that are moved, not
-/// cloned), each element of the parts after the first given to `f` with the index of its part on the way
-/// (the first part is what the others are appended to: kept as it is, often the only one). Big inputs are
-/// moved on up to `jobs` threads, each into its own range of the result: moving (and touching the result's
-/// fresh memory for the first time) is the cost, and the ranges are independent.
-pub fn concat<T: Send>(parts: Vec<Vec<T>>, jobs: usize, f: impl Fn(usize, &mut T) + Sync) -> Vec<T> {
-    /// Below this many elements, threads cost more than they save.
-    const PARALLEL_FROM: usize = 4096;
-    let total: usize = parts.iter().map(Vec::len).sum();
-    if jobs <= 1 || total < PARALLEL_FROM || parts.len() < 2 {
-        // The first part (often the only one) stays where it is, with room made once for the rest.
-        let mut parts = parts.into_iter().enumerate();
-        let Some((_, mut out)) = parts.next() else { return Vec::new() };
-        out.reserve(total - out.len());
-        for (i, part) in parts {
-            out.extend(part.into_iter().map(|mut x| {
-                f(i, &mut x);
-                x
-            }));
-        }
-        return out;
-    }
-    let mut out: Vec<T> = Vec::with_capacity(total);
-    // Each part gets its own range of the result's spare room; the parts go to the threads in contiguous
-    // groups of about equal numbers of elements.
-    let mut rest = &mut out.spare_capacity_mut()[..total];
-    // (part index, its room in the result, its elements)
-    type Move<'a, T> = (usize, &'a mut [std::mem::MaybeUninit<T>], Vec<T>);
-    let mut groups: Vec<Vec<Move<'_, T>>> = (0..jobs).map(|_| Vec::new()).collect();
-    let mut done = 0;
-    for (i, part) in parts.into_iter().enumerate() {
-        let (room, after) = std::mem::take(&mut rest).split_at_mut(part.len());
-        rest = after;
-        let n = part.len();
-        groups[(done * jobs / total).min(jobs - 1)].push((i, room, part));
-        done += n;
-    }
-    std::thread::scope(|s| {
-        for group in groups {
-            let f = &f;
-            s.spawn(move || {
-                for (i, room, part) in group {
-                    for (slot, mut x) in room.iter_mut().zip(part) {
-                        if i > 0 {
-                            f(i, &mut x);
-                        }
-                        slot.write(x);
-                    }
-                }
-            });
-        }
-    });
-    // SAFETY: the ranges cover `..total` exactly (their lengths are the parts' lengths, which sum to
-    // `total`), and each was written in full, element by element, from a part of the same length. (A panic
-    // on a thread is resumed by `scope` before this: the elements written are then leaked, never dropped
-    // twice or read uninitialised.)
-    unsafe { out.set_len(total) };
-    out
-}
-
 /// A value being computed on another thread while this one does other work (start-up work, such as
 /// compiling the rules, overlapped with reading and parsing the files). With one job it is computed
 /// when first asked for, on the calling thread.
@@ -290,29 +230,6 @@ mod tests {
             let _ = super::ordered(1000, 2, 4, |i| if i == 7 { panic!("part {i}") } else { i }, |_| Ok::<(), ()>(()));
         });
         assert!(caught.is_err(), "the panic of a part reaches the caller");
-    }
-
-    #[test]
-    fn concatenates_in_order_on_any_number_of_threads() {
-        // Parts of uneven sizes (some empty, the first too), elements that own memory (a double drop or a
-        // missed element would show under Miri or as a wrong result), both sides of the threshold (4,096).
-        let cases: [Vec<usize>; 3] =
-            [vec![3, 0, 5, 1, 0, 2, 4], (0..40).map(|p| (p * 37) % 300).collect(), vec![2000, 0, 3000, 1500]];
-        for sizes in cases {
-            let make = || -> Vec<Vec<String>> {
-                sizes.iter().enumerate().map(|(p, &n)| (0..n).map(|i| format!("{p}:{i}")).collect()).collect()
-            };
-            // Elements of the first part are not given to `f`.
-            let want: Vec<String> = make()
-                .into_iter()
-                .enumerate()
-                .flat_map(|(p, v)| v.into_iter().map(move |x| if p == 0 { x } else { format!("{x}@{p}") }))
-                .collect();
-            for jobs in [1, 2, 3, 8] {
-                let got = super::concat(make(), jobs, |p, x| x.push_str(&format!("@{p}")));
-                assert_eq!(got, want, "jobs {jobs}");
-            }
-        }
     }
 
     #[test]

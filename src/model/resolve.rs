@@ -18,7 +18,9 @@ pub fn resolve(model: &mut Model, jobs: usize) -> Vec<Finding> {
     // order, once the index is gone.
     let (targets, findings) = resolve_targets(model, jobs);
     let mut targets = targets.into_iter();
-    for r in model.kpis.iter_mut().flat_map(kpi_refs_mut).chain(model.items.iter_mut().flat_map(item_refs_mut)) {
+    for r in
+        model.kpis.iter_mut().flat_map(|k| kpi_refs_mut(k)).chain(model.items.iter_mut().flat_map(|i| item_refs_mut(i)))
+    {
         r.target = targets.next().flatten();
     }
     debug_assert!(targets.next().is_none(), "as many targets as references");
@@ -172,8 +174,8 @@ fn lookup_all(model: &Model, ids: &FxHashMap<&str, EntityIdx>, jobs: usize) -> V
     let look = |(r, ..): (&Ref, EntityKind, &str)| ids.get(r.id.as_str()).copied();
     let parts = crate::parallel::map(&chunks, jobs, |_, (kind, range)| -> Vec<Option<EntityIdx>> {
         match kind {
-            EntityKind::Kpi => model.kpis[range.clone()].iter().flat_map(kpi_refs).map(look).collect(),
-            _ => model.items[range.clone()].iter().flat_map(item_refs).map(look).collect(),
+            EntityKind::Kpi => model.kpis[range.clone()].iter().flat_map(|k| kpi_refs(k)).map(look).collect(),
+            _ => model.items[range.clone()].iter().flat_map(|i| item_refs(i)).map(look).collect(),
         }
     });
     parts.into_iter().flatten().collect()

@@ -353,7 +353,7 @@ pub fn place(audit: &Audit, e: EntityIdx) -> (String, String) {
         EntityKind::Problem => (None, &model.problems[i].meta),
         _ => (model.items[i].owner.as_deref(), &model.items[i].meta),
     };
-    let doc = model.documents.get(meta.doc as usize);
+    let doc = model.document(meta);
     let product = product_name(audit, meta.file, doc.and_then(|d| d.product.as_deref()));
     let owner = own.or_else(|| doc.and_then(|d| d.owner.as_deref())).unwrap_or(UNOWNED);
     (product, owner.to_owned())
