@@ -134,6 +134,7 @@ fn setup_inputs(args: &AuditArgs) -> Result<(Config, Vec<load::Input>, Options, 
         limits: Limits { max_depth: args.max_depth, max_alias_nodes: args.max_alias_nodes },
         max_file_size: args.max_file_size,
         jobs: jobs(args),
+        keep_texts: true,
     };
     Ok((config, inputs, options, input_bytes))
 }
@@ -162,7 +163,9 @@ pub fn view(args: &AuditArgs, out: &mut dyn Write) -> Result<u8, RunError> {
 /// `roadmap-audit [PATH]...`
 pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, RunError> {
     let outputs = outputs(args)?;
-    let setup = setup(&args.audit)?;
+    let mut setup = setup(&args.audit)?;
+    // Only the human format shows snippets of the files; the others need line:column positions alone.
+    setup.options.keep_texts = outputs.iter().any(|o| o.format == Format::Human);
     crate::timings::done("config, discover files");
     // Files are read and parsed while the rules compile; a config error still wins over a file error.
     let loaded = crate::load_model(&setup.inputs, &setup.options);

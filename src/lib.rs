@@ -51,6 +51,10 @@ pub struct Options {
     pub max_file_size: u64,
     /// Worker threads (files in parallel; within a big file, entities in parallel).
     pub jobs: usize,
+    /// Whether the files' texts are kept to the end of the run, for output that shows snippets of them
+    /// (the human format). Else each is let go once its file is checked, and line:column positions are
+    /// computed without it (see [`load::SourceFile::release_text`]).
+    pub keep_texts: bool,
 }
 
 impl Default for Options {
@@ -60,6 +64,7 @@ impl Default for Options {
             limits: Limits::default(),
             max_file_size: load::DEFAULT_MAX_FILE_SIZE,
             jobs: parallel::default_jobs(),
+            keep_texts: true,
         }
     }
 }
@@ -86,7 +91,7 @@ pub struct Loaded {
 pub fn load_model(inputs: &[Input], options: &Options) -> Result<Loaded, RunError> {
     let staged = parallel::map(inputs, options.jobs, |i, input| {
         let text = load::read(input, options.max_file_size)?;
-        Ok(stage::text(i as load::FileId, text.source, text.problem, options.limits))
+        Ok(stage::text(i as load::FileId, text.source, text.problem, options.limits, options.keep_texts))
     });
     timings::done("read, parse, check files");
     let loaded = merge(staged.into_iter().collect::<Result<Vec<_>, RunError>>()?, options.jobs);
@@ -97,7 +102,8 @@ pub fn load_model(inputs: &[Input], options: &Options) -> Result<Loaded, RunErro
 /// Like [`load_model`], for texts already read (e.g. old versions of the files, from git).
 pub fn link(files: Vec<load::Text>, options: &Options) -> Result<Loaded, RunError> {
     let staged = files.into_iter().enumerate();
-    let staged = staged.map(|(i, t)| stage::text(i as load::FileId, t.source, t.problem, options.limits));
+    let staged =
+        staged.map(|(i, t)| stage::text(i as load::FileId, t.source, t.problem, options.limits, options.keep_texts));
     merge(staged.collect(), options.jobs)
 }
 

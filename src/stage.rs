@@ -4,8 +4,6 @@
 //! complete (`load::yaml::parse_streaming`); the element is validated and turned into a model entity, then
 //! dropped. So a file is never held whole as a tree: memory stays proportional to the roadmap's entities.
 
-use std::sync::Arc;
-
 use crate::finding::{Entity, Finding, Label, Severity};
 use crate::load::yaml::{self, Limits, Streamed, YamlProblem};
 use crate::load::{FileId, SourceFile, Span, Value};
@@ -20,8 +18,9 @@ pub struct Staged {
 }
 
 /// Parses and checks one file's text. `problem` is a reason the text could not be read as YAML at all
-/// (encoding, size), found before parsing.
-pub fn text(file: FileId, source: SourceFile, problem: Option<YamlProblem>, limits: Limits) -> Staged {
+/// (encoding, size), found before parsing. Unless `keep_text`, the text is let go once the file is checked
+/// (see [`SourceFile::release_text`]): nothing after this step reads it but snippets.
+pub fn text(file: FileId, source: SourceFile, problem: Option<YamlProblem>, limits: Limits, keep_text: bool) -> Staged {
     let mut findings = Vec::new();
     if let Some(p) = problem {
         findings.push(invalid_yaml(file, p));
@@ -31,7 +30,7 @@ pub fn text(file: FileId, source: SourceFile, problem: Option<YamlProblem>, limi
     // Elements are checked as they arrive, on this thread. A second thread for them was measured twice, and
     // slower both times (freeing on the checking thread; then moving strings there and freeing here): the
     // handing over costs what the overlap saves. Files run in parallel instead, and so do the rules.
-    let mut elements = Elements::new(file, source.text.clone());
+    let mut elements = Elements::new(file);
     let parsed = yaml::parse_streaming(&source.text, limits, &lists, &mut |s| elements.take(s, &lists));
     elements.finish(&lists);
     let Elements { mut model, findings: element_findings, .. } = elements;
@@ -66,6 +65,10 @@ pub fn text(file: FileId, source: SourceFile, problem: Option<YamlProblem>, limi
             _ => findings.extend(schema.check_top(&doc.root, file, "roadmap file")),
         }
     }
+    let mut source = source;
+    if !keep_text {
+        source.release_text();
+    }
     Staged { source, model, findings }
 }
 
@@ -75,8 +78,6 @@ const MAX_WAITING: usize = 4096;
 /// The entities and findings of the elements received so far.
 struct Elements {
     file: FileId,
-    /// The file's text, which entities keep ranges of.
-    text: Arc<String>,
     model: Model,
     /// Schema findings, with the document they belong to.
     findings: Vec<(u32, Finding)>,
@@ -86,14 +87,14 @@ struct Elements {
 }
 
 impl Elements {
-    fn new(file: FileId, text: Arc<String>) -> Elements {
-        Elements { file, text, model: Model::default(), findings: Vec::new(), waiting: Vec::new() }
+    fn new(file: FileId) -> Elements {
+        Elements { file, model: Model::default(), findings: Vec::new(), waiting: Vec::new() }
     }
 
     /// Takes in one element (moving out the strings its entity keeps).
     fn take(&mut self, streamed: Streamed, lists: &[&str]) {
         if let Streamed::Restart = streamed {
-            *self = Elements::new(self.file, self.text.clone());
+            *self = Elements::new(self.file);
             return;
         }
         match Schema::roadmap_if_ready() {
@@ -130,7 +131,7 @@ impl Elements {
         let found = schema.check_element(list, index, &node, self.file, "roadmap file");
         self.findings.extend(found.into_iter().map(|f| (doc, f)));
         // Last: building the entity moves the node's strings out.
-        self.model.add_entity(self.file, &self.text, doc, list, &mut node);
+        self.model.add_entity(self.file, doc, list, &mut node);
     }
 }
 

@@ -36,6 +36,7 @@ fuzz_target!(|data: &[u8]| {
         limits: Limits::default(),
         max_file_size: load::DEFAULT_MAX_FILE_SIZE,
         jobs: 1,
+        keep_texts: false,
     };
     let files = ROADMAP.iter().map(|(name, bytes)| load::decode((*name).to_owned(), bytes.to_vec())).collect();
     let Ok(linked) = roadmap_audit::link(files, &options) else { return };

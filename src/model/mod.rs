@@ -11,7 +11,6 @@ pub use text::Str;
 
 use crate::date::Date;
 use crate::finding::{Entity, EntityKind};
-use std::sync::Arc;
 
 use crate::load::{FileId, Node, Span, Value};
 
@@ -346,9 +345,8 @@ impl Model {
 
     /// Adds element `index` of the top-level list `list` (one of [`ENTITY_LISTS`]) of document `doc`.
     /// Entities without a string `id` are skipped: the schema reports them, and nothing can refer to them.
-    /// `text` is the file's text: values spelled in it as they are read are kept as ranges of it ([`Str`]).
-    pub fn add_entity(&mut self, file: FileId, text: &Arc<String>, doc: u32, list: &str, n: &mut Node) {
-        let x = Extract { text };
+    pub fn add_entity(&mut self, file: FileId, doc: u32, list: &str, n: &mut Node) {
+        let x = Extract;
         let Some(meta) = x.meta(file, doc, n) else { return };
         match list {
             "objectives" => self.objectives.push(Box::new(Objective {
@@ -433,13 +431,10 @@ impl Model {
 }
 
 /// Builds entities from element nodes of one file, taking their strings.
-struct Extract<'a> {
-    text: &'a Arc<String>,
-}
+struct Extract;
 
-// The element node is dropped once its entity is built, so its strings are taken, not copied: as a range of
-// the file's text where the file spells the value as it is, else the node's own string (see [`Str`]).
-impl Extract<'_> {
+// The element node is dropped once its entity is built, so its strings are taken, not copied (see [`Str`]).
+impl Extract {
     fn item(&self, n: &mut Node, meta: Meta) -> Item {
         let mut it = Item {
             id: Str::default(),
@@ -573,7 +568,7 @@ impl Extract<'_> {
     /// Takes a string value out of the node.
     fn take_str(&self, n: &mut Node) -> Option<Str> {
         match &mut n.value {
-            Value::Str(s) => Some(Str::from_source(self.text, n.span, std::mem::take(s))),
+            Value::Str(s) => Some(Str::from(std::mem::take(s))),
             _ => None,
         }
     }
@@ -727,7 +722,6 @@ mod tests {
                 "version: 1\nowner: {}\nitems:\n  - id: I-{f}-0\n---\nversion: 1\nowner: {}\nitems:\n  - id: I-{f}-1\n",
                 owners[0], owners[1]
             );
-            let text = std::sync::Arc::new(text);
             let mut model = super::Model::default();
             for (d, doc) in yaml::parse(&text, Limits::default()).documents.into_iter().enumerate() {
                 model.add_doc_info(f, &doc.root);
@@ -736,7 +730,7 @@ mod tests {
                     panic!("items")
                 };
                 for n in items {
-                    model.add_entity(f, &text, d as u32, "items", n);
+                    model.add_entity(f, d as u32, "items", n);
                 }
             }
             model

@@ -1,24 +1,19 @@
-//! [`Str`]: the model's strings, kept as ranges of the file they were read from when they can be.
-//!
-//! Most values in a roadmap are written as they are meant (`id: checkout-redesign`, `owner: payments`): the
-//! file's own bytes *are* the value. Such a value is kept as a range of the file's text, shared with every
-//! other, instead of as a string of its own: an entity then keeps no allocation per field, and the parser's
-//! strings are all freed as soon as the entity is built — memory is reused the way a bare parse reuses it,
-//! rather than growing by a few hundred thousand small strings. Values the file spells differently (escapes,
-//! folded lines, block scalars) own their text.
+//! [`Str`]: the model's strings.
 //!
 //! Short values (ids, owners, statuses, dates: up to 22 bytes) are kept inside the `Str` itself, in the
-//! room a range takes anyway: reading them (hashing every id and reference to link them, comparing,
-//! writing findings) then touches no other memory, where a range costs a cache miss into the file's text
-//! per value; and making or dropping one counts no reference to the text.
+//! room a boxed string takes anyway: reading them (hashing every id and reference to link them, comparing,
+//! writing findings) then touches no other memory, and making or dropping one allocates nothing. Longer
+//! values keep the string the parser made (moved, not copied).
+//!
+//! (Values used to be kept as ranges of the file's text where the file spelled them as they are. That kept
+//! every file's text alive to the end of the run; owning the longer values lets a run that prints no
+//! snippets let each text go once the file is checked, and reuse its memory for the next: see
+//! `SourceFile::release_text`.)
 
 use std::borrow::Borrow;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::ops::Deref;
-use std::sync::Arc;
-
-use crate::load::Span;
 
 /// A string of the model: `&str` by [`Deref`], compared, ordered, hashed and serialized as its text.
 #[derive(Clone)]
@@ -26,12 +21,6 @@ pub struct Str(Repr);
 
 #[derive(Clone)]
 enum Repr {
-    /// `text[start..start + len]`, a range checked to lie on character boundaries when it was made.
-    Source {
-        text: Arc<String>,
-        start: u32,
-        len: u32,
-    },
     Owned(Box<str>),
     /// `bytes[..len]`: a whole `str`, copied in.
     Inline {
@@ -40,38 +29,13 @@ enum Repr {
     },
 }
 
-/// The longest value kept inline: what fits beside the length and the variant's tag in the 24 bytes the
-/// other variants take.
+/// The longest value kept inline: what fits beside the length and the variant's tag in the 24 bytes a
+/// `Str` takes (an `Option<Str>` too).
 const INLINE: usize = 22;
 
 impl Str {
-    /// `value` as read from `text` at `span`: kept as a range of `text` when `text` spells it there, as it
-    /// is or between quotes; otherwise `value` itself is kept.
-    pub fn from_source(text: &Arc<String>, span: Span, value: Box<str>) -> Str {
-        if let Some(inline) = Str::inline(&value) {
-            return inline;
-        }
-        let (start, end) = (span.start as usize, span.end as usize);
-        let at = |s: usize, e: usize| text.get(s..e).is_some_and(|t| t == &*value);
-        let start = if at(start, end) {
-            start
-        } else if end >= start + 2 && at(start + 1, end - 1) {
-            start + 1
-        } else {
-            return Str(Repr::Owned(value));
-        };
-        Str(Repr::Source { text: Arc::clone(text), start: start as u32, len: value.len() as u32 })
-    }
-
     pub fn as_str(&self) -> &str {
         match &self.0 {
-            // SAFETY: `from_source` made this range only after `text.get(range)` returned it, so it lies
-            // within the text and on character boundaries; the text behind the `Arc` never changes. (Checked
-            // slicing reads the bytes at both ends to test the boundaries: a cache miss into the file's text
-            // for callers that only pass the id along.)
-            Repr::Source { text, start, len } => unsafe {
-                text.get_unchecked(*start as usize..(*start + *len) as usize)
-            },
             Repr::Owned(s) => s,
             // SAFETY: `inline` copied the bytes of a whole `str`, and `len` of them.
             Repr::Inline { len, bytes } => unsafe {
@@ -89,18 +53,13 @@ impl Str {
         })
     }
 
-    /// Whether the text is shared with the file (for tests).
-    pub fn is_shared(&self) -> bool {
-        matches!(self.0, Repr::Source { .. })
-    }
-
     /// Whether the text is kept inside the `Str` (for tests).
     pub fn is_inline(&self) -> bool {
         matches!(self.0, Repr::Inline { .. })
     }
 }
 
-// A `Str` is no bigger than the range it replaced (the size of every entity depends on it).
+// The size of every entity depends on it.
 const _: () = assert!(std::mem::size_of::<Str>() == 24 && std::mem::size_of::<Option<Str>>() == 24);
 
 impl Default for Str {
@@ -140,11 +99,18 @@ impl From<String> for Str {
     }
 }
 
+impl From<Box<str>> for Str {
+    /// Keeps the string itself unless it is short enough to be kept inline (then it is freed).
+    fn from(s: Box<str>) -> Str {
+        Str::inline(&s).unwrap_or(Str(Repr::Owned(s)))
+    }
+}
+
 impl From<Str> for String {
     fn from(s: Str) -> String {
         match s.0 {
             Repr::Owned(b) => b.into_string(),
-            Repr::Source { .. } | Repr::Inline { .. } => s.as_str().to_owned(),
+            Repr::Inline { .. } => s.as_str().to_owned(),
         }
     }
 }
@@ -216,27 +182,11 @@ impl serde::Serialize for Str {
 mod tests {
     use super::*;
 
-    fn text(s: &str) -> Arc<String> {
-        Arc::new(s.to_owned())
-    }
-
     #[test]
-    fn plain_and_quoted_values_share_the_file_text() {
-        let t = text("id: checkout-redesign-phase-2\ntitle: \"Checkout, faster for everyone\"\n");
-        let plain = Str::from_source(&t, Span::new(4, 29), "checkout-redesign-phase-2".into());
-        assert!(plain.is_shared());
-        assert_eq!(plain, "checkout-redesign-phase-2");
-        let quoted = Str::from_source(&t, Span::new(37, 68), "Checkout, faster for everyone".into());
-        assert!(quoted.is_shared());
-        assert_eq!(quoted.as_str(), "Checkout, faster for everyone");
-    }
-
-    #[test]
-    fn short_values_are_kept_inline_however_spelled() {
-        let t = text("id: checkout\nb: \"tab\\there\"\nc: é\n");
-        let plain = Str::from_source(&t, Span::new(4, 12), "checkout".into());
+    fn short_values_are_kept_inline_longer_ones_owned() {
+        let plain = Str::from(Box::<str>::from("checkout"));
         assert!(plain.is_inline() && plain == "checkout");
-        let escaped = Str::from_source(&t, Span::new(16, 27), "tab\there".into());
+        let escaped = Str::from("tab\there");
         assert!(escaped.is_inline() && escaped == "tab\there");
         // 22 bytes (the most kept inline) and 23, in characters of two bytes.
         let at_most = "é".repeat(11);
@@ -245,46 +195,23 @@ mod tests {
         let over = format!("{at_most}x");
         let owned = Str::from(over.clone());
         assert!(!owned.is_inline() && owned.as_str() == over);
+        let boxed = Str::from(over.clone().into_boxed_str());
+        assert!(!boxed.is_inline() && boxed.as_str() == over);
         assert_eq!(String::from(Str::from("")), "");
-    }
-
-    #[test]
-    fn values_spelled_differently_own_their_text() {
-        // An escape, a folded plain scalar, a span off the text, a span inside a character (values longer
-        // than what is kept inline).
-        let src = "a: \"tab\\there, and then some more\"\nb: one two three four five\n  six\nc: é\n";
-        let t = text(src);
-        let span_of = |s: &str| {
-            let at = src.find(s).unwrap();
-            Span::new(at, at + s.len())
-        };
-        let escaped_value = "tab\there, and then some more";
-        let escaped = Str::from_source(&t, span_of("\"tab\\there, and then some more\""), escaped_value.into());
-        assert!(!escaped.is_shared() && !escaped.is_inline());
-        assert_eq!(escaped, escaped_value);
-        let folded =
-            Str::from_source(&t, span_of("one two three four five\n  six"), "one two three four five six".into());
-        assert!(!folded.is_shared() && !folded.is_inline());
-        assert_eq!(folded, "one two three four five six");
-        let gone = "gone, far beyond the end of the text";
-        let outside = Str::from_source(&t, Span::new(100, 136), gone.into());
-        assert_eq!(outside, gone);
-        let at = src.find('é').unwrap();
-        let long_x = "x".repeat(30);
-        let mid_char = Str::from_source(&t, Span::new(at + 1, at + 31), long_x.clone().into());
-        assert_eq!(mid_char, long_x);
+        assert_eq!(String::from(boxed), over);
     }
 
     #[test]
     fn compares_and_hashes_as_its_text() {
         use std::collections::HashSet;
-        let t = text("x: same\n");
-        let shared = Str::from_source(&t, Span::new(3, 7), "same".into());
-        let owned = Str::from("same");
-        assert_eq!(shared, owned);
-        let set: HashSet<Str> = [shared].into_iter().collect();
-        assert!(set.contains("same") && set.contains(&owned));
-        assert_eq!(serde_json::to_string(&owned).unwrap(), "\"same\"");
-        assert_eq!(format!("{owned} {owned:?}"), "same \"same\"");
+        let inline = Str::from("same");
+        let long = "the same, and long enough to be owned";
+        let owned = Str::from(long);
+        assert_eq!(inline, Str::from(String::from("same")));
+        assert_eq!(owned, Str::from(Box::<str>::from(long)));
+        let set: HashSet<Str> = [inline, owned.clone()].into_iter().collect();
+        assert!(set.contains("same") && set.contains(long) && set.contains(&owned));
+        assert_eq!(serde_json::to_string(&owned).unwrap(), format!("\"{long}\""));
+        assert_eq!(format!("{owned} {owned:?}"), format!("{long} \"{long}\""));
     }
 }
