@@ -2,6 +2,7 @@
 //! renders them. Nothing here prints or computes line numbers.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -104,7 +105,8 @@ pub struct Finding {
     pub rule: Cow<'static, str>,
     pub severity: Severity,
     pub message: String,
-    pub help: Option<String>,
+    /// Shared: a rule's help text is the same in all its findings (thousands in a big roadmap).
+    pub help: Option<Arc<str>>,
     pub file: FileId,
     pub span: Span,
     pub entity: Entity,
@@ -135,7 +137,7 @@ impl Finding {
             discriminator: None,
         }
     }
-    pub fn with_help(mut self, help: impl Into<String>) -> Finding {
+    pub fn with_help(mut self, help: impl Into<Arc<str>>) -> Finding {
         self.help = Some(help.into());
         self
     }

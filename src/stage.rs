@@ -137,7 +137,7 @@ impl Elements {
 
 fn invalid_yaml(file: FileId, p: YamlProblem) -> Finding {
     let mut f = Finding::new("invalid-yaml", Severity::Error, file, p.span, Entity::document(), p.message);
-    f.help = p.help;
+    f.help = p.help.map(Into::into);
     if let Some((span, message)) = p.related {
         f.labels.push(Label { file, span, message });
     }

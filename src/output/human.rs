@@ -72,7 +72,7 @@ struct Diag<'a> {
 impl<'a> Diag<'a> {
     fn new(f: &'a Finding, sources: &'a SourceMap) -> Diag<'a> {
         let file = sources.get(f.file);
-        let mut help = f.help.clone();
+        let mut help = f.help.as_deref().map(str::to_owned);
         let snippet = shows_snippet(file, f.span)
             && f.labels.iter().filter(|l| l.file == f.file).all(|l| shows_snippet(file, l.span));
         let mut labels = Vec::new();

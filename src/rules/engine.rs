@@ -22,6 +22,8 @@ type Validator = jsonschema::Validator<ViewJson>;
 pub struct Compiled {
     pub condition: Matcher,
     pub each: Option<Matcher>,
+    /// The rule's help, when it has no `{field}` to fill: shared by all its findings.
+    pub help: Option<Arc<str>>,
 }
 
 /// One compiled JSON Schema.
@@ -58,7 +60,8 @@ pub fn compile(rule: &RuleMeta) -> Result<Option<Arc<Compiled>>, (&'static str, 
         None if rule.each.is_some() => Some(build(&Json::Bool(true)).map_err(|e| ("each", e.to_string()))?),
         None => None,
     };
-    Ok(Some(Arc::new(Compiled { condition, each })))
+    let help = (!rule.help.contains('{')).then(|| Arc::from(rule.help.as_str()));
+    Ok(Some(Arc::new(Compiled { condition, each, help })))
 }
 
 /// `schema` compiled by the `jsonschema` crate (what conditions outside the native subset run on).
@@ -153,26 +156,34 @@ fn evaluate(
                         continue;
                     }
                     let span = v.element_span(list, i).or_else(|| meta.key_span(list)).unwrap_or(meta.id_span);
-                    let mut f = finding(rule, meta, span, entity.clone(), &root, Some(&el));
+                    let mut f = finding(rule, c, meta, span, entity.clone(), &root, Some(&el));
                     f.discriminator = Some(discriminator(&el, i));
                     out.push(f);
                 }
             }
             _ => {
                 let span = rule.at.as_deref().and_then(|k| meta.key_span(k)).unwrap_or(meta.id_span);
-                out.push(finding(rule, meta, span, entity, &root, None));
+                out.push(finding(rule, c, meta, span, entity, &root, None));
             }
         }
     }
 }
 
-fn finding(rule: &RuleMeta, meta: &Meta, span: Span, entity: Entity, root: &V<'_>, each: Option<&V<'_>>) -> Finding {
+fn finding(
+    rule: &RuleMeta,
+    c: &Compiled,
+    meta: &Meta,
+    span: Span,
+    entity: Entity,
+    root: &V<'_>,
+    each: Option<&V<'_>>,
+) -> Finding {
     let lookup = |path: &str| match path.strip_prefix("each.") {
         Some(p) => each.and_then(|e| e.path(p)).map(|v| v.display()),
         None => root.path(path).map(|v| v.display()),
     };
     let message = fill(&rule.message, &lookup);
-    let help = fill(&rule.help, &lookup);
+    let help = c.help.clone().unwrap_or_else(|| fill(&rule.help, &lookup).into());
     Finding::new(rule.id.clone(), rule.severity, meta.file, span, entity, message).with_help(help)
 }
 

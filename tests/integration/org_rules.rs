@@ -107,3 +107,39 @@ fn explain_prints_the_documentation() {
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("unknown rule `missing-ownr`; did you mean `missing-owner`?"), "{}", stderr(&o));
 }
+
+#[test]
+fn help_fills_the_fields_it_names_in_each_finding() {
+    let dir = scratch("org-rule-help");
+    write(&dir, ".roadmap-audit.yaml", "extra_rules: [policy/*.yaml]\n");
+    write(
+        &dir,
+        "policy/when.yaml",
+        "id: committed-without-when\ntitle: x\nseverity: warning\nentity: item\nmessage: \"item {id}\"\n\
+         help: \"Give {id} ({title}) a `when:`.\"\ncondition: {required: [status], properties: {status: {const: committed}}}\n\
+         docs: {flags: f, why: w, example: {fail: a, pass: b}}\n",
+    );
+    let r = write(&dir, "roadmap.yaml", ROADMAP);
+    let o = crate::support::bin()
+        .args(["--as-of", AS_OF, "--format", "json", r.to_str().unwrap()])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let helps: Vec<(String, String)> = json_findings(&o)
+        .iter()
+        .filter(|f| f["rule"] == "committed-without-when" || f["rule"] == "missing-owner")
+        .map(|f| (f["rule"].as_str().unwrap().to_owned(), f["help"].as_str().unwrap().to_owned()))
+        .collect();
+    // (ITM-2 waives the organisation rule.)
+    let owner_help = "Add `owner:` with the one person accountable for the item and its outcome.";
+    assert_eq!(
+        helps,
+        [
+            ("committed-without-when".to_owned(), "Give ITM-1 (One-page checkout) a `when:`.".to_owned()),
+            ("missing-owner".to_owned(), owner_help.to_owned()),
+            ("missing-owner".to_owned(), owner_help.to_owned()),
+        ],
+        "{}",
+        stderr(&o)
+    );
+}
