@@ -187,6 +187,40 @@ fn references_resolve_across_files() {
 }
 
 #[test]
+fn each_unknown_reference_gets_its_own_suggestion() {
+    // Misspelt references of three kinds, interleaved (an item lists objectives, then problems, then KPIs),
+    // and one that nothing is close to: each help names the id meant by its own reference.
+    let dir = scratch("suggestions");
+    let r = write(
+        &dir,
+        "roadmap.yaml",
+        "version: 1\nproduct: P\nobjectives:\n  - {id: OBJ-GROWTH, title: Grow}\nkpis:\n  - {id: KPI-CONVERSION, name: C, objective: OBJ-GROWTH}\n\
+         problems:\n  - {id: PRB-SLOW-CHECKOUT, statement: S}\n  - {id: PRB-LOST-CARTS, statement: L}\nitems:\n\
+           - {id: I1, title: T, objectives: [OBJ-GROWHT], problems: [PRB-SLOW-CHEKOUT], kpis: [KPI-CONVERSON]}\n\
+           - {id: I2, title: T, problems: [PRB-LOST-CART, PRB-NOTHING-LIKE-IT]}\n",
+    );
+    let o = run(&["--no-config", "--format", "json", "--as-of", AS_OF, r.to_str().unwrap()]);
+    let helps: Vec<String> = json_findings(&o)
+        .iter()
+        .filter(|x| x["rule"] == "unknown-reference")
+        .map(|x| format!("{} {}", x["message"].as_str().unwrap(), x["help"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        helps,
+        [
+            "`OBJ-GROWHT` in `objectives` of item I1 is not a known objective id did you mean `OBJ-GROWTH`?",
+            "`PRB-SLOW-CHEKOUT` in `problems` of item I1 is not a known problem id did you mean `PRB-SLOW-CHECKOUT`?",
+            "`KPI-CONVERSON` in `kpis` of item I1 is not a known KPI id did you mean `KPI-CONVERSION`?",
+            "`PRB-LOST-CART` in `problems` of item I2 is not a known problem id did you mean `PRB-LOST-CARTS`?",
+            "`PRB-NOTHING-LIKE-IT` in `problems` of item I2 is not a known problem id define a problem \
+             `PRB-NOTHING-LIKE-IT`, or audit the file that defines it too",
+        ],
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
 fn help_and_version() {
     let o = run(&["--help"]);
     assert_eq!(code(&o), 0);
