@@ -172,16 +172,24 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, RunError> {
     let (config, registry, inputs, options) = setup.registry()?;
     crate::timings::done("wait for the rules");
     let mut audit = audit_loaded(loaded?, &config, &registry, &options)?;
-    // Metrics describe the whole audit (before any baseline): computed first, then the findings are taken
-    // out to be filtered, rather than copied.
-    let metrics = match args.write_baseline {
-        None => crate::report::metrics_json(&audit, &registry, &config, &options),
-        Some(_) => None,
-    };
-    crate::timings::done("metrics");
+    // Metrics describe the whole audit (before any baseline), and fingerprints name its findings: they
+    // depend on each other in nothing, so with more than one job the metrics are computed on a thread of
+    // their own meanwhile. Then the findings are taken out to be filtered, rather than copied.
+    let (metrics, mut fingerprints) = std::thread::scope(|s| {
+        let metrics = || match args.write_baseline {
+            None => crate::report::metrics_json(&audit, &registry, &config, &options),
+            Some(_) => None,
+        };
+        let beside = (options.jobs > 1).then(|| s.spawn(metrics));
+        let fingerprints = crate::baseline::fingerprints(&audit.findings, &audit.sources);
+        let metrics = match beside {
+            Some(h) => h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            None => metrics(),
+        };
+        (metrics, fingerprints)
+    });
+    crate::timings::done("metrics, fingerprints");
     let mut findings = std::mem::take(&mut audit.findings);
-    let mut fingerprints = crate::baseline::fingerprints(&findings, &audit.sources);
-    crate::timings::done("fingerprints");
 
     if let Some(path) = &args.write_baseline {
         let b = crate::baseline::BaselineFile::of(&findings, &fingerprints, &audit.sources);
