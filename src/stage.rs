@@ -26,6 +26,8 @@ pub fn text(file: FileId, source: SourceFile, problem: Option<YamlProblem>, limi
         findings.push(invalid_yaml(file, p));
         return Staged { source, model: Model::default(), findings };
     }
+    // Asked now, while the text just read is in the cache (it is let go at the end if it is ASCII).
+    let ascii = !keep_text && source.text.is_ascii();
     let lists = crate::model::entity_list_names();
     // Elements are checked as they arrive, on this thread. A second thread for them was measured twice, and
     // slower both times (freeing on the checking thread; then moving strings there and freeing here): the
@@ -66,8 +68,8 @@ pub fn text(file: FileId, source: SourceFile, problem: Option<YamlProblem>, limi
         }
     }
     let mut source = source;
-    if !keep_text {
-        source.release_text();
+    if ascii {
+        source.release_text(true);
     }
     Staged { source, model, findings }
 }
