@@ -166,11 +166,51 @@ impl Metrics {
         let days = config.stale_after_days;
         let as_of = options.as_of.to_string();
 
-        let active = || model.items.iter().enumerate().filter(|(_, it)| it.is_active());
-        let active_n = active().count() as u64;
-        let open_n = model.items.iter().filter(|it| it.is_open()).count() as u64;
-        let covered = active().filter(|(i, _)| facts.covered[*i]).count() as u64;
-        let traced = active().filter(|(i, _)| facts.traced[*i]).count() as u64;
+        // One pass over the findings and one over the items (each a walk through memory the rest of the run
+        // has left cold: ten walks were most of this step's time).
+        let mut flagged: [FxHashSet<(u32, &str)>; 2] = Default::default();
+        let mut findings = Counts::default();
+        let mut gaps = GapCounts::default();
+        for f in &audit.findings {
+            match f.severity {
+                Severity::Error => findings.errors += 1,
+                Severity::Warning => findings.warnings += 1,
+                Severity::Info => findings.infos += 1,
+            }
+            match registry.get(&f.rule).and_then(|r| r.gap) {
+                Some(crate::rules::Gap::Listening) => gaps.listening += 1,
+                Some(crate::rules::Gap::Design) => gaps.design += 1,
+                Some(crate::rules::Gap::Delivery) => gaps.delivery += 1,
+                Some(crate::rules::Gap::Communication) => gaps.communication += 1,
+                None => gaps.structure += 1,
+            }
+            let set = match &*f.rule {
+                COMPETITOR_RULE => &mut flagged[0],
+                KPI_ONLY_RULE => &mut flagged[1],
+                _ => continue,
+            };
+            if let (EntityKind::Item, Some(id)) = (f.entity.kind, f.entity.id.as_deref()) {
+                set.insert((f.file, id));
+            }
+        }
+        findings.total = audit.findings.len() as u64;
+
+        let (mut active_n, mut open_n, mut delivering, mut covered, mut traced) = (0u64, 0u64, 0u64, 0u64, 0u64);
+        let mut flagged_open = [0u64; 2];
+        for (i, it) in model.items.iter().enumerate() {
+            if it.is_active() {
+                active_n += 1;
+                covered += u64::from(facts.covered[i]);
+                traced += u64::from(facts.traced[i]);
+            }
+            delivering += u64::from(it.is_delivering());
+            if it.is_open() {
+                open_n += 1;
+                for (n, set) in flagged_open.iter_mut().zip(&flagged) {
+                    *n += u64::from(!set.is_empty() && set.contains(&(it.meta.file, it.id.as_str())));
+                }
+            }
+        }
 
         let evidence_coverage = Ratio::new(
             covered,
@@ -190,20 +230,9 @@ impl Metrics {
                 .to_owned(),
         );
 
-        let flagged = |rule: &str| -> FxHashSet<(u32, &str)> {
-            audit
-                .findings
-                .iter()
-                .filter(|f| f.rule == rule && f.entity.kind == EntityKind::Item)
-                .filter_map(|f| f.entity.id.as_deref().map(|id| (f.file, id)))
-                .collect()
-        };
-        let rule_share = |rule: &str, what: &str| {
-            let set = flagged(rule);
-            let n =
-                model.items.iter().filter(|it| it.is_open() && set.contains(&(it.meta.file, it.id.as_str()))).count();
+        let rule_share = |rule: &str, n: u64, what: &str| {
             let mut r = Ratio::new(
-                n as u64,
+                n,
                 open_n,
                 format!(
                     "Open items (any status but shipped or dropped) {what}, i.e. with a `{rule}` finding in this \
@@ -217,8 +246,9 @@ impl Metrics {
             }
             r
         };
-        let competitor_only = rule_share(COMPETITOR_RULE, "justified only by what competitors do");
-        let kpi_only = rule_share(KPI_ONLY_RULE, "justified only by a KPI target, with no customer problem");
+        let competitor_only = rule_share(COMPETITOR_RULE, flagged_open[0], "justified only by what competitors do");
+        let kpi_only =
+            rule_share(KPI_ONLY_RULE, flagged_open[1], "justified only by a KPI target, with no customer problem");
 
         let kpis_linked = model.kpis.iter().filter(|k| k.problems.iter().any(|r| r.target.is_some())).count();
         let kpi_problem_links = Ratio::new(
@@ -240,24 +270,6 @@ impl Metrics {
                  evidence. A problem whose evidence is all undated is not fresh."
             ),
         );
-
-        let mut findings = Counts::default();
-        let mut gaps = GapCounts::default();
-        for f in &audit.findings {
-            match f.severity {
-                Severity::Error => findings.errors += 1,
-                Severity::Warning => findings.warnings += 1,
-                Severity::Info => findings.infos += 1,
-            }
-            match registry.get(&f.rule).and_then(|r| r.gap) {
-                Some(crate::rules::Gap::Listening) => gaps.listening += 1,
-                Some(crate::rules::Gap::Design) => gaps.design += 1,
-                Some(crate::rules::Gap::Delivery) => gaps.delivery += 1,
-                Some(crate::rules::Gap::Communication) => gaps.communication += 1,
-                None => gaps.structure += 1,
-            }
-        }
-        findings.total = audit.findings.len() as u64;
 
         let entities = model.len() as u64;
         let weighted = ERROR_WEIGHT * findings.errors + WARNING_WEIGHT * findings.warnings;
@@ -289,7 +301,7 @@ impl Metrics {
                 items: model.items.len() as u64,
                 active_items: active_n,
                 open_items: open_n,
-                delivering_items: model.items.iter().filter(|it| it.is_delivering()).count() as u64,
+                delivering_items: delivering,
             },
             health_score,
             evidence_coverage,
