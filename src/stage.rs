@@ -20,7 +20,13 @@ pub struct Staged {
 /// Parses and checks one file's text. `problem` is a reason the text could not be read as YAML at all
 /// (encoding, size), found before parsing. Unless `keep_text`, the text is let go once the file is checked
 /// (see [`SourceFile::release_text`]): nothing after this step reads it but snippets.
-pub fn text(file: FileId, source: SourceFile, problem: Option<YamlProblem>, limits: Limits, keep_text: bool) -> Staged {
+pub fn text(
+    file: FileId,
+    mut source: SourceFile,
+    problem: Option<YamlProblem>,
+    limits: Limits,
+    keep_text: bool,
+) -> Staged {
     let mut findings = Vec::new();
     if let Some(p) = problem {
         findings.push(invalid_yaml(file, p));
@@ -67,7 +73,6 @@ pub fn text(file: FileId, source: SourceFile, problem: Option<YamlProblem>, limi
             _ => findings.extend(schema.check_top(&doc.root, file, "roadmap file")),
         }
     }
-    let mut source = source;
     if ascii {
         source.release_text(true);
     }

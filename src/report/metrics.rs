@@ -168,7 +168,8 @@ impl Metrics {
 
         // One pass over the findings and one over the items (each a walk through memory the rest of the run
         // has left cold: ten walks were most of this step's time).
-        let mut flagged: [FxHashSet<(u32, &str)>; 2] = Default::default();
+        // The rules whose share of open items is a metric: the items each flags, and how many are open.
+        let mut shares = [COMPETITOR_RULE, KPI_ONLY_RULE].map(|rule| (rule, FxHashSet::<(u32, &str)>::default(), 0u64));
         let mut findings = Counts::default();
         let mut gaps = GapCounts::default();
         for f in &audit.findings {
@@ -184,19 +185,15 @@ impl Metrics {
                 Some(crate::rules::Gap::Communication) => gaps.communication += 1,
                 None => gaps.structure += 1,
             }
-            let set = match &*f.rule {
-                COMPETITOR_RULE => &mut flagged[0],
-                KPI_ONLY_RULE => &mut flagged[1],
-                _ => continue,
-            };
             if let (EntityKind::Item, Some(id)) = (f.entity.kind, f.entity.id.as_deref()) {
-                set.insert((f.file, id));
+                if let Some((_, flagged, _)) = shares.iter_mut().find(|(rule, ..)| *rule == f.rule) {
+                    flagged.insert((f.file, id));
+                }
             }
         }
         findings.total = audit.findings.len() as u64;
 
         let (mut active_n, mut open_n, mut delivering, mut covered, mut traced) = (0u64, 0u64, 0u64, 0u64, 0u64);
-        let mut flagged_open = [0u64; 2];
         for (i, it) in model.items.iter().enumerate() {
             if it.is_active() {
                 active_n += 1;
@@ -206,8 +203,8 @@ impl Metrics {
             delivering += u64::from(it.is_delivering());
             if it.is_open() {
                 open_n += 1;
-                for (n, set) in flagged_open.iter_mut().zip(&flagged) {
-                    *n += u64::from(!set.is_empty() && set.contains(&(it.meta.file, it.id.as_str())));
+                for (_, flagged, open) in &mut shares {
+                    *open += u64::from(!flagged.is_empty() && flagged.contains(&(it.meta.file, it.id.as_str())));
                 }
             }
         }
@@ -246,9 +243,10 @@ impl Metrics {
             }
             r
         };
-        let competitor_only = rule_share(COMPETITOR_RULE, flagged_open[0], "justified only by what competitors do");
+        let [(competitor, _, competitor_open), (kpi_only_rule, _, kpi_only_open)] = shares;
+        let competitor_only = rule_share(competitor, competitor_open, "justified only by what competitors do");
         let kpi_only =
-            rule_share(KPI_ONLY_RULE, flagged_open[1], "justified only by a KPI target, with no customer problem");
+            rule_share(kpi_only_rule, kpi_only_open, "justified only by a KPI target, with no customer problem");
 
         let kpis_linked = model.kpis.iter().filter(|k| k.problems.iter().any(|r| r.target.is_some())).count();
         let kpi_problem_links = Ratio::new(
