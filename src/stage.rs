@@ -6,7 +6,7 @@
 
 use crate::finding::{Entity, Finding, Label, Severity};
 use crate::load::yaml::{self, Limits, Streamed, YamlProblem};
-use crate::load::{FileId, SourceFile, Span, Value};
+use crate::load::{FileId, Node, SourceFile, Span, Value};
 use crate::model::Model;
 use crate::schema::{self, Schema};
 
@@ -82,63 +82,88 @@ pub fn text(
 /// Elements kept while the schema is still being compiled on another thread, at most: then parsing waits.
 const MAX_WAITING: usize = 4096;
 
+/// Elements are checked in batches covering about this much text. Going back and forth between parsing
+/// and checking for every element ran the parser, the schema validators and the entity builder through
+/// the instruction cache by turns: with one batch per 64 KiB, instruction cache misses went 11.5 M -> 4.3 M
+/// (the parse alone has 3.0 M; cachegrind, 200 files, one thread) and the whole run 4% faster, at the
+/// cost of more data cache misses (the batch's nodes are no longer the last thing touched). It bounds the
+/// memory a batch holds: some 64 KiB of text as nodes.
+const BATCH_BYTES: u32 = 64 << 10;
+
+/// An element waiting in a batch.
+struct Pending {
+    doc: u32,
+    list: usize,
+    index: usize,
+    node: Node,
+}
+
 /// The entities and findings of the elements received so far.
 struct Elements {
     file: FileId,
     model: Model,
     /// Schema findings, with the document they belong to.
     findings: Vec<(u32, Finding)>,
-    /// Elements received before the schema was ready (see [`Schema::roadmap_if_ready`]): parsing goes on
-    /// meanwhile, and they are checked, in order, as soon as it is.
-    waiting: Vec<Streamed>,
+    /// Elements received and not yet checked: the batch being filled, or, while the schema is still being
+    /// compiled (see [`Schema::roadmap_if_ready`]), all elements so far (parsing goes on meanwhile).
+    batch: Vec<Pending>,
+    /// The bytes of text the batch's elements cover.
+    batch_bytes: u32,
 }
 
 impl Elements {
     fn new(file: FileId) -> Elements {
-        Elements { file, model: Model::default(), findings: Vec::new(), waiting: Vec::new() }
+        Elements { file, model: Model::default(), findings: Vec::new(), batch: Vec::new(), batch_bytes: 0 }
     }
 
-    /// Takes in one element (moving out the strings its entity keeps).
+    /// Takes in one element; checks the batch when it is full and the schema is ready.
     fn take(&mut self, streamed: Streamed, lists: &[&str]) {
-        if let Streamed::Restart = streamed {
-            *self = Elements::new(self.file);
+        let (doc, list, index, node) = match streamed {
+            Streamed::Element { doc, list, index, node } => (doc as u32, list, index, node),
+            Streamed::Restart => {
+                *self = Elements::new(self.file);
+                return;
+            }
+        };
+        let before = self.batch_bytes;
+        self.batch_bytes = before.saturating_add(node.span.end - node.span.start);
+        self.batch.push(Pending { doc, list, index, node });
+        if self.batch_bytes < BATCH_BYTES {
             return;
         }
         match Schema::roadmap_if_ready() {
-            None if self.waiting.len() < MAX_WAITING => {
-                if self.waiting.is_empty() {
-                    crate::timings::event("first element waits for the schema");
+            Some(schema) => self.check_batch(schema, lists),
+            None if self.batch.len() < MAX_WAITING => {
+                if before < BATCH_BYTES {
+                    crate::timings::event("a full batch waits for the schema");
                 }
-                self.waiting.push(streamed)
             }
-            ready => {
-                let schema = ready.unwrap_or_else(Schema::roadmap);
-                self.check_waiting(schema, lists);
-                self.check(schema, streamed, lists);
-            }
+            None => self.check_batch(Schema::roadmap(), lists),
         }
     }
 
-    /// Checks the elements still waiting for the schema (waiting for it if need be).
+    /// Checks the elements not checked yet (waiting for the schema if need be).
     fn finish(&mut self, lists: &[&str]) {
-        if !self.waiting.is_empty() {
-            self.check_waiting(Schema::roadmap(), lists);
+        if !self.batch.is_empty() {
+            self.check_batch(Schema::roadmap(), lists);
         }
     }
 
-    fn check_waiting(&mut self, schema: &Schema, lists: &[&str]) {
-        for w in std::mem::take(&mut self.waiting) {
-            self.check(schema, w, lists);
+    /// Validates every element of the batch, then builds their entities (in that order: each step's code
+    /// stays in the instruction cache for the whole batch).
+    fn check_batch(&mut self, schema: &Schema, lists: &[&str]) {
+        let mut batch = std::mem::take(&mut self.batch);
+        for p in &batch {
+            let found = schema.check_element(lists[p.list], p.index, &p.node, self.file, "roadmap file");
+            self.findings.extend(found.into_iter().map(|f| (p.doc, f)));
         }
-    }
-
-    fn check(&mut self, schema: &Schema, streamed: Streamed, lists: &[&str]) {
-        let Streamed::Element { doc, list, index, mut node } = streamed else { return };
-        let (doc, list) = (doc as u32, lists[list]);
-        let found = schema.check_element(list, index, &node, self.file, "roadmap file");
-        self.findings.extend(found.into_iter().map(|f| (doc, f)));
-        // Last: building the entity moves the node's strings out.
-        self.model.add_entity(self.file, doc, list, &mut node);
+        // Building an entity moves its node's strings out.
+        for mut p in batch.drain(..) {
+            self.model.add_entity(self.file, p.doc, lists[p.list], &mut p.node);
+        }
+        // The emptied vector is kept for the next batch.
+        self.batch = batch;
+        self.batch_bytes = 0;
     }
 }
 
@@ -149,4 +174,49 @@ fn invalid_yaml(file: FileId, p: YamlProblem) -> Finding {
         f.labels.push(Label { file, span, message });
     }
     f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file of several batches: every element becomes an entity in file order, and each schema finding
+    /// sits at its own element's line whichever batch that element fell in (the last batch, not full, too).
+    /// The elements of a document cut short by a fatal error are dropped, with their findings, even when
+    /// they filled batches of their own.
+    #[test]
+    fn elements_checked_in_batches_keep_their_order_and_positions() {
+        let pad = "x".repeat(200);
+        let mut valid = String::from("version: 1\nitems:\n");
+        let mut bad_lines = Vec::new();
+        // ~240 bytes an element: 1,000 of them fill some three batches and part of a fourth.
+        for i in 0..1000 {
+            valid.push_str(&format!("  - id: I-{i}\n    title: \"{pad}\"\n"));
+            if i % 97 == 0 {
+                bad_lines.push(valid.lines().count() as u32 + 1);
+                valid.push_str("    colour: red\n");
+            }
+        }
+        let mut cut_short = valid.clone() + "---\nversion: 1\nitems:\n";
+        for i in 0..600 {
+            cut_short.push_str(&format!("  - id: J-{i}\n    title: \"{pad}\"\n    colour: red\n"));
+        }
+        cut_short.push_str("  - id: [unclosed\n");
+        assert!(valid.len() as u32 > 3 * BATCH_BYTES && (cut_short.len() - valid.len()) as u32 > 2 * BATCH_BYTES);
+
+        for (text, fatal) in [(valid, 0), (cut_short, 1)] {
+            let staged = super::text(0, SourceFile::new("r.yaml".into(), text), None, Limits::default(), true);
+            let ids: Vec<&str> = staged.model.items.iter().map(|it| &*it.id).collect();
+            let expected: Vec<String> = (0..1000).map(|i| format!("I-{i}")).collect();
+            assert_eq!(ids, expected);
+            let lines: Vec<u32> = staged
+                .findings
+                .iter()
+                .filter(|f| f.rule == schema::RULE && f.message.contains("colour"))
+                .map(|f| staged.source.line_col(f.span.start).line)
+                .collect();
+            assert_eq!(lines, bad_lines);
+            assert_eq!(staged.findings.iter().filter(|f| f.rule == "invalid-yaml").count(), fatal);
+        }
+    }
 }
