@@ -4,7 +4,7 @@
 
 use crate::fxhash::FxHashMap;
 
-use super::{EntityIdx, Item, Kpi, Model, Ref};
+use super::{EntityIdx, Item, Kpi, Model, Ref, Str};
 use crate::finding::{Entity, EntityKind, Finding, Severity};
 use crate::load::FileId;
 
@@ -14,29 +14,32 @@ pub const UNKNOWN_REFERENCE: &str = "unknown-reference";
 /// Builds the id index, resolves every reference (filling in [`Ref::target`]), and returns the structural
 /// findings. The first definition of an id wins.
 pub fn resolve(model: &mut Model, jobs: usize) -> Vec<Finding> {
-    // Resolved on the model as it is (the index borrows its ids: no copies), then written back in the same
-    // order, once the index is gone.
-    let (targets, findings) = resolve_targets(model, jobs);
-    let mut targets = targets.into_iter();
-    for r in
-        model.kpis.iter_mut().flat_map(|k| kpi_refs_mut(k)).chain(model.items.iter_mut().flat_map(|i| item_refs_mut(i)))
-    {
-        r.target = targets.next().flatten();
-    }
-    debug_assert!(targets.next().is_none(), "as many targets as references");
+    let Index { ids, again, mut findings } = index(model);
+    let misses = link_all(model, &ids, jobs);
+    drop(ids);
+    report_misses(model, &again, misses, jobs, &mut findings);
     findings
 }
 
-/// The target of every reference, in the order [`resolve`] writes them back, and the findings.
-fn resolve_targets(model: &Model, jobs: usize) -> (Vec<Option<u32>>, Vec<Finding>) {
+/// Every id of the run, with its first definition; reported as `duplicate-id` where defined again.
+struct Index {
+    /// Owned copies of the ids (inline, as ids are short): so the index does not borrow the model while its
+    /// references are filled in, and a lookup compares with the table's own copy rather than reading the
+    /// entity's memory.
+    ids: FxHashMap<Str, EntityIdx>,
+    /// Second definitions of an id (rare): not candidates for "did you mean".
+    again: crate::fxhash::FxHashSet<EntityIdx>,
+    findings: Vec<Finding>,
+}
+
+fn index(model: &Model) -> Index {
     let mut findings = Vec::new();
-    let mut ids: FxHashMap<&str, EntityIdx> = FxHashMap::default();
-    ids.reserve(model.objectives.len() + model.kpis.len() + model.problems.len() + model.items.len());
-    // Second definitions of an id (rare): not candidates for "did you mean" below.
+    let mut ids: FxHashMap<Str, EntityIdx> = FxHashMap::default();
+    ids.reserve(model.len());
     let mut again: crate::fxhash::FxHashSet<EntityIdx> = Default::default();
     for e in model.entities() {
         let (id, meta) = model.meta(e);
-        match ids.entry(id) {
+        match ids.entry(Str::from(id)) {
             std::collections::hash_map::Entry::Occupied(o) => {
                 let first = *o.get();
                 again.insert(e);
@@ -63,28 +66,93 @@ fn resolve_targets(model: &Model, jobs: usize) -> (Vec<Option<u32>>, Vec<Finding
             }
         }
     }
+    Index { ids, again, findings }
+}
 
-    // Every reference looked up first, on `jobs` threads: the lookups are independent, and in a big model
-    // each is a couple of cache misses. The rare misses are set aside, in order.
-    let found = lookup_all(model, &ids, jobs);
-    let mut targets = Vec::with_capacity(found.len());
-    let mut misses: Vec<Miss> = Vec::new();
-    let kpi_refs = model.kpis.iter().flat_map(|k| {
-        kpi_refs(k).map(move |(r, want, field)| (r, want, field, k.meta.file, (EntityKind::Kpi, k.id.as_str())))
-    });
-    let item_refs = model.items.iter().flat_map(|it| {
-        item_refs(it).map(move |(r, want, field)| (r, want, field, it.meta.file, (EntityKind::Item, it.id.as_str())))
-    });
-    for ((r, want, field, file, owner), found) in kpi_refs.chain(item_refs).zip(found) {
-        match found {
-            Some(t) if t.kind == want => targets.push(Some(t.index)),
+/// A reference that names no entity of the kind its field lists.
+struct Miss {
+    id: Str,
+    span: crate::load::Span,
+    want: EntityKind,
+    file: FileId,
+    /// The entity that holds the reference.
+    owner: EntityIdx,
+    field: &'static str,
+    /// What the id names instead, if anything.
+    found: Option<EntityIdx>,
+}
+
+/// A run of KPIs or items (with the index of the first) whose references one thread fills in.
+enum Part<'m> {
+    Kpis(u32, &'m mut [Box<Kpi>]),
+    Items(u32, &'m mut [Box<Item>]),
+}
+
+/// Looks up every reference and fills in its target, in chunks of entities on up to `jobs` threads (the
+/// lookups are independent, and in a big model each is a couple of cache misses); returns the references
+/// that miss (rare), in order: a KPI's objective and problems, then each item's objectives, problems and
+/// KPIs. Looking up and filling in are one pass, so each entity's memory is read once here.
+fn link_all(model: &mut Model, ids: &FxHashMap<Str, EntityIdx>, jobs: usize) -> Vec<Miss> {
+    // A few chunks per thread, so that the threads finish together (three chunks on two threads would
+    // leave one idle for a third of the step); small models in one chunk, done here without threads.
+    let chunk = ((model.kpis.len() + model.items.len()) / (jobs.max(1) * 4)).max(2048);
+    let kpis = model.kpis.chunks_mut(chunk).enumerate().map(|(i, c)| Part::Kpis((i * chunk) as u32, c));
+    let items = model.items.chunks_mut(chunk).enumerate().map(|(i, c)| Part::Items((i * chunk) as u32, c));
+    // (Each part is locked by the one thread that takes it: the lock only hands over the `&mut`.)
+    let parts: Vec<std::sync::Mutex<Part>> = kpis.chain(items).map(std::sync::Mutex::new).collect();
+    let missed = crate::parallel::map(&parts, jobs, |_, part| {
+        let mut part = part.lock().unwrap_or_else(|e| e.into_inner());
+        let mut misses = Vec::new();
+        let mut link = |r: &mut Ref, want: EntityKind, field: &'static str, file: FileId, owner: EntityIdx| match ids
+            .get(r.id.as_str())
+            .copied()
+        {
+            Some(t) if t.kind == want => r.target = Some(t.index),
             found => {
-                targets.push(None);
-                misses.push(Miss { id: r.id.as_str(), span: r.span, want, file, owner, field, found });
+                r.target = None;
+                misses.push(Miss { id: r.id.clone(), span: r.span, want, file, owner, field, found });
+            }
+        };
+        match &mut *part {
+            Part::Kpis(start, kpis) => {
+                for (i, k) in kpis.iter_mut().enumerate() {
+                    let (file, owner) = (k.meta.file, EntityIdx { kind: EntityKind::Kpi, index: *start + i as u32 });
+                    if let Some(r) = &mut k.objective {
+                        link(r, EntityKind::Objective, "objective", file, owner);
+                    }
+                    for r in &mut k.problems {
+                        link(r, EntityKind::Problem, "problems", file, owner);
+                    }
+                }
+            }
+            Part::Items(start, items) => {
+                for (i, it) in items.iter_mut().enumerate() {
+                    let (file, owner) = (it.meta.file, EntityIdx { kind: EntityKind::Item, index: *start + i as u32 });
+                    for r in &mut it.objectives {
+                        link(r, EntityKind::Objective, "objectives", file, owner);
+                    }
+                    for r in &mut it.problems {
+                        link(r, EntityKind::Problem, "problems", file, owner);
+                    }
+                    for r in &mut it.kpis {
+                        link(r, EntityKind::Kpi, "kpis", file, owner);
+                    }
+                }
             }
         }
-    }
+        misses
+    });
+    missed.into_iter().flatten().collect()
+}
 
+/// `unknown-reference` findings for the misses, with a "did you mean" for ids that name nothing.
+fn report_misses(
+    model: &Model,
+    again: &crate::fxhash::FxHashSet<EntityIdx>,
+    misses: Vec<Miss>,
+    jobs: usize,
+    findings: &mut Vec<Finding>,
+) {
     // "Did you mean": the candidates are the ids of the kind wanted (first definitions only), indexed for
     // each kind that has unknown references; the kinds on `jobs` threads, each kind's lookups in order.
     // (Read from the model in its order, not from the index's: its memory is then read front to back.)
@@ -105,7 +173,8 @@ fn resolve_targets(model: &Model, jobs: usize) -> (Vec<Option<u32>>, Vec<Finding
     let suggested = crate::parallel::map(&kinds, if big { jobs } else { 1 }, |_, &kind| {
         let candidates = by_kind.get(&kind).map(Vec::as_slice).unwrap_or(&[]);
         let mut ix = crate::suggest::Index::new(candidates.iter().copied());
-        let words: Vec<&str> = misses.iter().filter(unknown).filter(|m| m.want == kind).map(|m| m.id).collect();
+        let words: Vec<&str> =
+            misses.iter().filter(unknown).filter(|m| m.want == kind).map(|m| m.id.as_str()).collect();
         // Each lookup scans the candidates of about its length (ids of one kind mostly have the same length):
         // with many of both, the lookups go on `jobs` threads when they do not depend on each other.
         let threads = if !big && ix.always_scans() && words.len() * candidates.len() >= 20_000 { jobs } else { 1 };
@@ -118,10 +187,10 @@ fn resolve_targets(model: &Model, jobs: usize) -> (Vec<Option<u32>>, Vec<Finding
     let mut suggested: FxHashMap<EntityKind, _> = kinds.into_iter().zip(suggested).collect();
 
     for m in &misses {
-        let (kind, id) = m.owner;
+        let (kind, id) = (m.owner.kind, model.meta(m.owner).0);
         let owner = Entity::new(kind, id);
         let owner_text = format!("{} {id}", kind.noun());
-        let (field, want, rid) = (m.field, m.want, m.id);
+        let (field, want, rid) = (m.field, m.want, m.id.as_str());
         let (message, help) = match m.found {
             Some(t) => (
                 format!("`{rid}` in `{field}` of {owner_text} is {} {rid}, not {}", article(t.kind), article(want)),
@@ -145,62 +214,6 @@ fn resolve_targets(model: &Model, jobs: usize) -> (Vec<Option<u32>>, Vec<Finding
         f.discriminator = Some(format!("{field}:{rid}"));
         findings.push(f);
     }
-    (targets, findings)
-}
-
-/// A reference that names no entity of the kind its field lists.
-struct Miss<'a> {
-    id: &'a str,
-    span: crate::load::Span,
-    want: EntityKind,
-    file: FileId,
-    /// The kind and id of the entity that holds the reference.
-    owner: (EntityKind, &'a str),
-    field: &'static str,
-    /// What the id names instead, if anything.
-    found: Option<EntityIdx>,
-}
-
-/// What each reference's id names, in the order [`resolve_targets`] goes through them (a KPI's objective
-/// and problems, then each item's objectives, problems and KPIs), looked up in chunks of entities on up to
-/// `jobs` threads.
-fn lookup_all(model: &Model, ids: &FxHashMap<&str, EntityIdx>, jobs: usize) -> Vec<Option<EntityIdx>> {
-    // A few chunks per thread, so that the threads finish together (three chunks on two threads would
-    // leave one idle for a third of the step); small models in one chunk, looked up here without threads.
-    let chunk = ((model.kpis.len() + model.items.len()) / (jobs.max(1) * 4)).max(2048);
-    let chunks = |kind, n: usize| (0..n).step_by(chunk).map(move |s| (kind, s..(s + chunk).min(n)));
-    let chunks: Vec<_> =
-        chunks(EntityKind::Kpi, model.kpis.len()).chain(chunks(EntityKind::Item, model.items.len())).collect();
-    let look = |(r, ..): (&Ref, EntityKind, &str)| ids.get(r.id.as_str()).copied();
-    let parts = crate::parallel::map(&chunks, jobs, |_, (kind, range)| -> Vec<Option<EntityIdx>> {
-        match kind {
-            EntityKind::Kpi => model.kpis[range.clone()].iter().flat_map(|k| kpi_refs(k)).map(look).collect(),
-            _ => model.items[range.clone()].iter().flat_map(|i| item_refs(i)).map(look).collect(),
-        }
-    });
-    parts.into_iter().flatten().collect()
-}
-
-// The references of a KPI and of an item, with the kind each names and its field: the one order that
-// looking up, reporting and writing back targets all go through (the `_mut` twins follow the same order).
-
-fn kpi_refs(k: &Kpi) -> impl Iterator<Item = (&Ref, EntityKind, &'static str)> {
-    let objective = k.objective.iter().map(|r| (r, EntityKind::Objective, "objective"));
-    objective.chain(k.problems.iter().map(|r| (r, EntityKind::Problem, "problems")))
-}
-
-fn item_refs(it: &Item) -> impl Iterator<Item = (&Ref, EntityKind, &'static str)> {
-    let objectives = it.objectives.iter().map(|r| (r, EntityKind::Objective, "objectives"));
-    let problems = it.problems.iter().map(|r| (r, EntityKind::Problem, "problems"));
-    objectives.chain(problems).chain(it.kpis.iter().map(|r| (r, EntityKind::Kpi, "kpis")))
-}
-
-fn kpi_refs_mut(k: &mut Kpi) -> impl Iterator<Item = &mut Ref> {
-    k.objective.iter_mut().chain(&mut k.problems)
-}
-
-fn item_refs_mut(it: &mut Item) -> impl Iterator<Item = &mut Ref> {
-    it.objectives.iter_mut().chain(&mut it.problems).chain(&mut it.kpis)
 }
 
 fn article(kind: EntityKind) -> String {
