@@ -32,7 +32,7 @@ pub fn apply(findings: Vec<Finding>, model: &Model, config: &Config, registry: &
     }
     let mut live: Vec<Live<'_>> = Vec::new();
     let mut index: crate::fxhash::FxHashMap<(EntityKind, &str, &str), Vec<usize>> = Default::default();
-    for e in model.entities() {
+    for &e in &model.waived {
         let (id, meta) = model.meta(e);
         for w in &meta.waivers {
             let default = match registry.get(&w.rule) {
@@ -117,12 +117,13 @@ pub fn apply(findings: Vec<Finding>, model: &Model, config: &Config, registry: &
     }
     findings.extend(extra);
 
-    findings
-        .into_iter()
-        .filter_map(|mut f| {
-            let level = config.level_of(&f.rule, f.severity)?;
+    // In place: a copy of every finding would be as much fresh memory as the findings take.
+    findings.retain_mut(|f| match config.level_of(&f.rule, f.severity) {
+        Some(level) => {
             f.severity = level;
-            Some(f)
-        })
-        .collect()
+            true
+        }
+        None => false,
+    });
+    findings
 }

@@ -275,6 +275,9 @@ pub struct Model {
     pub kpis: Vec<Box<Kpi>>,
     pub problems: Vec<Box<Problem>>,
     pub items: Vec<Box<Item>>,
+    /// The entities that carry waivers (few), in model order: filled in by [`resolve::resolve`], which reads
+    /// every entity anyway, so that applying waivers does not read them all again.
+    pub waived: Vec<EntityIdx>,
 }
 
 /// The top-level lists whose elements are entities.

@@ -14,7 +14,8 @@ pub const UNKNOWN_REFERENCE: &str = "unknown-reference";
 /// Builds the id index, resolves every reference (filling in [`Ref::target`]), and returns the structural
 /// findings. The first definition of an id wins.
 pub fn resolve(model: &mut Model, jobs: usize) -> Vec<Finding> {
-    let Index { ids, again, mut findings } = index(model);
+    let Index { ids, again, waived, mut findings } = index(model);
+    model.waived = waived;
     let misses = link_all(model, &ids, jobs);
     drop(ids);
     report_misses(model, &again, misses, jobs, &mut findings);
@@ -29,6 +30,8 @@ struct Index {
     ids: FxHashMap<Str, EntityIdx>,
     /// Second definitions of an id (rare): not candidates for "did you mean".
     again: crate::fxhash::FxHashSet<EntityIdx>,
+    /// See [`Model::waived`].
+    waived: Vec<EntityIdx>,
     findings: Vec<Finding>,
 }
 
@@ -37,8 +40,12 @@ fn index(model: &Model) -> Index {
     let mut ids: FxHashMap<Str, EntityIdx> = FxHashMap::default();
     ids.reserve(model.len());
     let mut again: crate::fxhash::FxHashSet<EntityIdx> = Default::default();
+    let mut waived = Vec::new();
     for e in model.entities() {
         let (id, meta) = model.meta(e);
+        if !meta.waivers.is_empty() {
+            waived.push(e);
+        }
         match ids.entry(Str::from(id)) {
             std::collections::hash_map::Entry::Occupied(o) => {
                 let first = *o.get();
@@ -66,7 +73,7 @@ fn index(model: &Model) -> Index {
             }
         }
     }
-    Index { ids, again, findings }
+    Index { ids, again, waived, findings }
 }
 
 /// A reference that names no entity of the kind its field lists.
