@@ -329,7 +329,7 @@ pub fn parse(args: &AuditArgs, out: &mut dyn Write) -> Result<u8, RunError> {
     // The same streaming parse an audit does (elements are handed over and dropped), nothing else; files
     // on the same threads as an audit's (`--jobs`), so that a floor over many files is not one core's.
     let lists = crate::model::entity_list_names();
-    let counts = crate::parallel::map(&inputs, options.jobs, |_, input| {
+    let counts = crate::parallel::map_each(&inputs, options.jobs, |_, input| {
         let text = load::read(input, options.max_file_size)?;
         let mut elements = 0usize;
         let parsed = load::yaml::parse_streaming(&text.source.text, options.limits, &lists, &mut |_| elements += 1);

@@ -89,7 +89,7 @@ pub struct Loaded {
 
 /// Load → schema → model → resolve: every file parsed once (files in parallel), links resolved across files.
 pub fn load_model(inputs: &[Input], options: &Options) -> Result<Loaded, RunError> {
-    let staged = parallel::map(inputs, options.jobs, |i, input| {
+    let staged = parallel::map_each(inputs, options.jobs, |i, input| {
         let text = load::read(input, options.max_file_size)?;
         Ok(stage::text(i as load::FileId, text.source, text.problem, options.limits, options.keep_texts))
     });

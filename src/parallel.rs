@@ -17,11 +17,32 @@ where
     R: Send,
     F: Fn(usize, &T) -> R + Sync,
 {
+    let chunk = (items.len() / (jobs.max(1) * 8)).clamp(1, 1024);
+    map_in_chunks(items, jobs, chunk, f)
+}
+
+/// [`map`] for items that each take long (files): handed out one at a time, so that the threads finish
+/// within one item of each other. (In chunks of 12 files, 200 files on two threads left one idle for up to
+/// 5 ms at the end of the parse.)
+pub fn map_each<T, R, F>(items: &[T], jobs: usize, f: F) -> Vec<R>
+where
+    T: Sync,
+    R: Send,
+    F: Fn(usize, &T) -> R + Sync,
+{
+    map_in_chunks(items, jobs, 1, f)
+}
+
+fn map_in_chunks<T, R, F>(items: &[T], jobs: usize, chunk: usize, f: F) -> Vec<R>
+where
+    T: Sync,
+    R: Send,
+    F: Fn(usize, &T) -> R + Sync,
+{
     let jobs = jobs.clamp(1, items.len().max(1));
     if jobs == 1 {
         return items.iter().enumerate().map(|(i, x)| f(i, x)).collect();
     }
-    let chunk = (items.len() / (jobs * 8)).clamp(1, 1024);
     let next = AtomicUsize::new(0);
     let done: Mutex<Vec<(usize, Vec<R>)>> = Mutex::new(Vec::new());
     std::thread::scope(|s| {
