@@ -1,8 +1,9 @@
 //! One file's share of an audit, done on its own (files are staged in parallel): parse, schema, entities.
 //!
 //! The parser hands over each element of the top-level lists (`items`, `problems`, …) as soon as it is
-//! complete (`load::yaml::parse_streaming`); the element is validated and turned into a model entity, then
-//! dropped. So a file is never held whole as a tree: memory stays proportional to the roadmap's entities.
+//! complete (`load::yaml::parse_streaming`); elements are validated and turned into model entities a batch
+//! (~64 KiB of text) at a time, then dropped. So a file is never held whole as a tree: memory stays
+//! proportional to the roadmap's entities.
 
 use crate::finding::{Entity, Finding, Label, Severity};
 use crate::load::yaml::{self, Limits, Streamed, YamlProblem};
@@ -35,9 +36,9 @@ pub fn text(
     // Asked now, while the text just read is in the cache (it is let go at the end if it is ASCII).
     let ascii = !keep_text && source.text.is_ascii();
     let lists = crate::model::entity_list_names();
-    // Elements are checked as they arrive, on this thread. A second thread for them was measured twice, and
-    // slower both times (freeing on the checking thread; then moving strings there and freeing here): the
-    // handing over costs what the overlap saves. Files run in parallel instead, and so do the rules.
+    // Elements are checked in batches as they arrive, on this thread. A second thread for them was measured
+    // twice, and slower both times (freeing on the checking thread; then moving strings there and freeing
+    // here): the handing over costs what the overlap saves. Files run in parallel instead, and so do the rules.
     let mut elements = Elements::new(file);
     let parsed = yaml::parse_streaming(&source.text, limits, &lists, &mut |s| elements.take(s, &lists));
     elements.finish(&lists);
