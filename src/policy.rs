@@ -17,6 +17,11 @@ use crate::suggest::did_you_mean;
 pub const EXPIRED_WAIVER: &str = "expired-waiver";
 pub const UNUSED_WAIVER: &str = "unused-waiver";
 
+/// How many findings [`apply`] adds at most: one per waiver (expired, unused, or naming no rule).
+pub fn added_at_most(model: &Model) -> usize {
+    model.waived.iter().map(|&e| model.meta(e).1.waivers().len()).sum()
+}
+
 /// Applies waivers, then the config's `rules:` settings (off rules dropped, severities re-levelled).
 pub fn apply(findings: Vec<Finding>, model: &Model, config: &Config, registry: &Registry, as_of: Date) -> Vec<Finding> {
     let mut findings = findings;
@@ -34,7 +39,7 @@ pub fn apply(findings: Vec<Finding>, model: &Model, config: &Config, registry: &
     let mut index: crate::fxhash::FxHashMap<(EntityKind, &str, &str), Vec<usize>> = Default::default();
     for &e in &model.waived {
         let (id, meta) = model.meta(e);
-        for w in &meta.waivers {
+        for w in meta.waivers() {
             let default = match registry.get(&w.rule) {
                 Some(r) => r.severity,
                 None => {

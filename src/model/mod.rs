@@ -27,15 +27,39 @@ pub struct Meta {
     /// The format's keys present on the entity, with their key spans (for findings about one field).
     /// Extension (`x-`) and unknown keys are not kept.
     /// Compact (an index into the format's key names, and the span), as every entity has a dozen or more.
-    keys: Box<[(u8, Span)]>,
-    pub waivers: Vec<Waiver>,
+    keys: Box<[KeySpan]>,
+    /// Few entities have waivers: a box of a vector takes 8 bytes on each, where a slice would take 16.
+    waivers: Option<Box<Vec<Waiver>>>,
 }
 
 impl Meta {
     /// The span of a key on this entity, if it is written.
     pub fn key_span(&self, key: &str) -> Option<Span> {
         let k = key_index(key)?;
-        self.keys.iter().find(|(i, _)| *i == k).map(|(_, s)| *s)
+        self.keys.iter().find(|s| s.0[0] == k).map(KeySpan::span)
+    }
+
+    /// The waivers written on this entity.
+    pub fn waivers(&self) -> &[Waiver] {
+        self.waivers.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+/// A key of [`Meta::keys`] packed in 6 bytes (its number, where it starts, how long it is), not 12: every
+/// entity keeps a dozen or more, and the model's memory is what an audit pays for page by page.
+#[derive(Clone, Copy, Debug)]
+struct KeySpan([u8; 6]);
+
+impl KeySpan {
+    fn new(key: u8, span: Span) -> KeySpan {
+        let [a, b, c, d] = span.start.to_le_bytes();
+        // A format key is a short word; a longer spelling (escapes) is cut at 255 bytes.
+        KeySpan([key, a, b, c, d, span.len().min(255) as u8])
+    }
+    fn span(&self) -> Span {
+        let [_, a, b, c, d, len] = self.0;
+        let start = u32::from_le_bytes([a, b, c, d]);
+        Span { start, end: start + u32::from(len) }
     }
 }
 
@@ -82,7 +106,7 @@ pub struct Kpi {
     pub meta: Meta,
     pub name: Option<Str>,
     pub objective: Option<Ref>,
-    pub problems: Vec<Ref>,
+    pub problems: Box<[Ref]>,
     pub has_baseline: bool,
     pub has_target: bool,
     pub owner: Option<Str>,
@@ -95,7 +119,7 @@ pub struct Problem {
     pub meta: Meta,
     pub statement: Option<Str>,
     pub segment: Option<Str>,
-    pub evidence: Vec<Evidence>,
+    pub evidence: Box<[Evidence]>,
 }
 
 #[derive(Clone, Debug)]
@@ -115,19 +139,23 @@ pub struct Item {
     pub status: Option<Status>,
     pub owner: Option<Str>,
     pub when: Option<Str>,
-    pub objectives: Vec<Ref>,
-    pub problems: Vec<Ref>,
-    pub kpis: Vec<Ref>,
-    pub drivers: Vec<Driver>,
+    pub objectives: Box<[Ref]>,
+    pub problems: Box<[Ref]>,
+    pub kpis: Box<[Ref]>,
+    pub drivers: Box<[Driver]>,
     pub rationale: Option<Str>,
     pub hypothesis: Option<Str>,
-    pub validation: Vec<Validation>,
-    pub dependencies: Vec<Dependency>,
+    pub validation: Box<[Validation]>,
+    pub dependencies: Box<[Dependency]>,
     /// As written; see [`Item::is_customer_facing`] for the default.
     pub customer_facing: Option<bool>,
     pub launch: Option<Launch>,
-    pub commitments: Vec<Commitment>,
+    pub commitments: Box<[Commitment]>,
 }
+
+// An item is allocated in mimalloc's 320-byte size class (10k items: 3.2 MB); one byte more and it takes
+// the 384-byte class. Lists are boxed slices and rare parts boxed to stay here.
+const _: () = assert!(std::mem::size_of::<Item>() <= 320);
 
 impl Item {
     /// `customer_facing` defaults to true for features and launches, false otherwise.
@@ -447,17 +475,17 @@ impl Extract {
             status: None,
             owner: None,
             when: None,
-            objectives: Vec::new(),
-            problems: Vec::new(),
-            kpis: Vec::new(),
-            drivers: Vec::new(),
+            objectives: Box::default(),
+            problems: Box::default(),
+            kpis: Box::default(),
+            drivers: Box::default(),
             rationale: None,
             hypothesis: None,
-            validation: Vec::new(),
-            dependencies: Vec::new(),
+            validation: Box::default(),
+            dependencies: Box::default(),
             customer_facing: None,
             launch: None,
-            commitments: Vec::new(),
+            commitments: Box::default(),
         };
         for (key, v) in entries(n) {
             match key {
@@ -524,7 +552,7 @@ impl Extract {
             meta,
             name: None,
             objective: None,
-            problems: Vec::new(),
+            problems: Box::default(),
             has_baseline: false,
             has_target: false,
             owner: None,
@@ -547,7 +575,7 @@ impl Extract {
     }
 
     fn problem(&self, n: &mut Node, meta: Meta) -> Problem {
-        let mut p = Problem { id: Str::default(), meta, statement: None, segment: None, evidence: Vec::new() };
+        let mut p = Problem { id: Str::default(), meta, statement: None, segment: None, evidence: Box::default() };
         for (key, v) in entries(n) {
             match key {
                 "id" => p.id = self.take_str(v).unwrap_or_default(),
@@ -597,7 +625,7 @@ impl Extract {
         Some(Ref { id: self.take_str(n)?, span, target: None })
     }
 
-    fn refs(&self, n: Option<&mut Node>) -> Vec<Ref> {
+    fn refs(&self, n: Option<&mut Node>) -> Box<[Ref]> {
         list(n, |n| self.reference(n))
     }
 
@@ -605,8 +633,12 @@ impl Extract {
         let id = n.get("id")?;
         id.as_str().filter(|s| !s.is_empty())?;
         let id_span = id.span;
-        let keys = n.as_map()?.iter().filter_map(|e| key_index(&e.key).map(|k| (k, e.key_span))).collect();
-        let waivers = seq(n.get_mut("waivers"))
+        // Sized for all entries (most are format keys): collecting from a filter would grow it from four.
+        let entries = n.as_map()?;
+        let mut keys = Vec::with_capacity(entries.len());
+        keys.extend(entries.iter().filter_map(|e| key_index(&e.key).map(|k| KeySpan::new(k, e.key_span))));
+        let keys = keys.into_boxed_slice();
+        let waivers: Vec<Waiver> = seq(n.get_mut("waivers"))
             .enumerate()
             .filter_map(|(i, w)| {
                 let rule = w.get_mut("rule")?;
@@ -622,6 +654,7 @@ impl Extract {
                 })
             })
             .collect();
+        let waivers = (!waivers.is_empty()).then(|| Box::new(waivers));
         Some(Meta { file, doc, span: n.span, id_span, keys, waivers })
     }
 }
@@ -667,12 +700,13 @@ fn date(n: Option<&Node>) -> Option<Date> {
 }
 
 /// The elements `f` accepts, in a vector sized for all of them: `filter_map(..).collect()` would start at
-/// four and double, and a model keeps hundreds of thousands of short lists (most of one element).
-fn list<T>(n: Option<&mut Node>, f: impl FnMut(&mut Node) -> Option<T>) -> Vec<T> {
+/// four and double, and a model keeps hundreds of thousands of short lists (most of one element). Boxed:
+/// a list is never added to once built, and a box is 8 bytes smaller than a vector.
+fn list<T>(n: Option<&mut Node>, f: impl FnMut(&mut Node) -> Option<T>) -> Box<[T]> {
     let elements = seq(n);
     let mut out = Vec::with_capacity(elements.len());
     out.extend(elements.filter_map(f));
-    out
+    out.into_boxed_slice()
 }
 
 #[cfg(test)]

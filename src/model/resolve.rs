@@ -43,7 +43,7 @@ fn index(model: &Model) -> Index {
     let mut waived = Vec::new();
     for e in model.entities() {
         let (id, meta) = model.meta(e);
-        if !meta.waivers.is_empty() {
+        if !meta.waivers().is_empty() {
             waived.push(e);
         }
         match ids.entry(Str::from(id)) {
