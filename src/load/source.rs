@@ -51,7 +51,7 @@ pub struct SourceFile {
     /// the whole input, briefly: 100 MB at 100k items).
     /// Empty once [`SourceFile::release_text`] let it go.
     pub text: Arc<String>,
-    line_starts: Vec<u32>,
+    lines: LineStarts,
     /// The length of the text, once it was let go.
     released: Option<u32>,
 }
@@ -59,10 +59,8 @@ pub struct SourceFile {
 impl SourceFile {
     pub fn new(path: String, text: impl Into<Arc<String>>) -> SourceFile {
         let text = text.into();
-        let mut line_starts = vec![0u32];
-        // memchr's vectorised search: a byte-by-byte scan was 6% of a 200-file audit.
-        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i as u32 + 1));
-        SourceFile { path, text, line_starts, released: None }
+        let lines = LineStarts::of(text.as_bytes());
+        SourceFile { path, text, lines, released: None }
     }
 
     /// Lets the text go, keeping what line:column positions need, when the text is ASCII (then a column is
@@ -96,17 +94,16 @@ impl SourceFile {
         if let Some(len) = self.released {
             // An ASCII text: every offset is a char boundary, and a column is a byte count.
             let offset = offset.min(len);
-            let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
-            return LineCol { line: line as u32 + 1, column: offset - self.line_starts[line] + 1 };
+            let (line, start) = self.lines.find(offset);
+            return LineCol { line: line + 1, column: offset - start + 1 };
         }
         let mut offset = (offset as usize).min(self.text.len());
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let line = self.line_starts.partition_point(|&s| s as usize <= offset) - 1;
-        let start = self.line_starts[line] as usize;
-        let column = self.text[start..offset].chars().count() + 1;
-        LineCol { line: line as u32 + 1, column: column as u32 }
+        let (line, start) = self.lines.find(offset as u32);
+        let column = self.text[start as usize..offset].chars().count() + 1;
+        LineCol { line: line + 1, column: column as u32 }
     }
 
     /// Line and column of both ends of a span. The end is usually on the start's line: then it is counted
@@ -136,12 +133,12 @@ impl SourceFile {
 
     /// Byte range of a 1-based line, without its line break.
     pub fn line_range(&self, line: u32) -> std::ops::Range<usize> {
-        let i = (line.max(1) - 1) as usize;
-        let start = self.line_starts.get(i).map_or(self.len(), |&s| s as usize);
-        let mut end = self.line_starts.get(i + 1).map_or(self.len(), |&s| s as usize);
+        let i = line.max(1) - 1;
+        let start = self.lines.start(i).map_or(self.len(), |s| s as usize);
+        let mut end = self.lines.start(i + 1).map_or(self.len(), |s| s as usize);
         if self.released.is_some() {
             // Without the text only the `\n` is known to be there (a `\r` before it stays in the range).
-            return start..if end > start && i + 1 < self.line_starts.len() { end - 1 } else { end };
+            return start..if end > start && (i + 1) < self.lines.count { end - 1 } else { end };
         }
         let bytes = self.text.as_bytes();
         while end > start && matches!(bytes[end - 1], b'\n' | b'\r') {
@@ -151,13 +148,91 @@ impl SourceFile {
     }
 
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.lines.count as usize
     }
 
     /// The text under a span ("" once the text was let go).
     pub fn slice(&self, span: Span) -> &str {
         let r = span.range();
         self.text.get(r.start.min(self.text.len())..r.end.min(self.text.len())).unwrap_or("")
+    }
+}
+
+/// Where each line of a text starts, in about a byte a line rather than four: every file keeps its index to
+/// the end of the run (findings are turned into line:column last), and at 10k items that was 1.6 MB, paid
+/// for page by page. Lines are kept by length, with the start of every [`LineStarts::BLOCK`]-th line, so
+/// finding a line walks at most one block.
+#[derive(Debug)]
+struct LineStarts {
+    /// The number of lines (one more than the `\n`s).
+    count: u32,
+    /// The start of lines 0, `BLOCK`, 2 × `BLOCK`, …
+    blocks: Vec<u32>,
+    /// The length of each line but the last, `\n` included; [`LineStarts::LONG`] for a length in `long`.
+    lens: Vec<u8>,
+    /// The lines of `LONG` bytes or more, and their lengths, by line.
+    long: Vec<(u32, u32)>,
+}
+
+impl LineStarts {
+    const BLOCK: u32 = 64;
+    const LONG: u8 = u8::MAX;
+
+    fn of(text: &[u8]) -> LineStarts {
+        let mut lines = LineStarts { count: 1, blocks: vec![0], lens: Vec::new(), long: Vec::new() };
+        let mut start = 0u32;
+        // memchr's vectorised search: a byte-by-byte scan was 6% of a 200-file audit.
+        for nl in memchr::memchr_iter(b'\n', text) {
+            let next = nl as u32 + 1;
+            let len = next - start;
+            if len >= u32::from(Self::LONG) {
+                lines.long.push((lines.count - 1, len));
+                lines.lens.push(Self::LONG);
+            } else {
+                lines.lens.push(len as u8);
+            }
+            if lines.count % Self::BLOCK == 0 {
+                lines.blocks.push(next);
+            }
+            lines.count += 1;
+            start = next;
+        }
+        lines
+    }
+
+    /// The length of line `i` (not the last).
+    fn len(&self, i: u32) -> u32 {
+        match self.lens[i as usize] {
+            Self::LONG => {
+                let at = self.long.partition_point(|&(line, _)| line < i);
+                self.long[at].1
+            }
+            len => u32::from(len),
+        }
+    }
+
+    /// The start of line `i` (0-based), if the text has it.
+    fn start(&self, i: u32) -> Option<u32> {
+        if i >= self.count {
+            return None;
+        }
+        let first = i - i % Self::BLOCK;
+        Some(self.blocks[(i / Self::BLOCK) as usize] + (first..i).map(|j| self.len(j)).sum::<u32>())
+    }
+
+    /// The line (0-based) an offset is on, and where that line starts.
+    fn find(&self, offset: u32) -> (u32, u32) {
+        let block = self.blocks.partition_point(|&s| s <= offset) - 1;
+        let mut line = block as u32 * Self::BLOCK;
+        let mut start = self.blocks[block];
+        while line + 1 < self.count {
+            let next = start + self.len(line);
+            if next > offset {
+                break;
+            }
+            (line, start) = (line + 1, next);
+        }
+        (line, start)
     }
 }
 
@@ -223,6 +298,40 @@ mod tests {
         for line in 1..=kept.line_count() as u32 + 1 {
             let (r, k) = (released.line_range(line), kept.line_range(line));
             assert!(r == k || (r.start == k.start && r.end == k.end + 1 && &text[k.end..r.end] == "\r"), "{line}");
+        }
+    }
+
+    /// The compact line index finds the same lines as a plain list of line starts would, over texts with
+    /// empty lines, lines of 254, 255 and 256 bytes and longer, blocks boundaries, and no final `\n`.
+    #[test]
+    fn the_line_index_agrees_with_plain_line_starts() {
+        let lens = [0usize, 1, 3, 254, 255, 256, 1000, 70_000, 2, 0, 0, 17];
+        for end in ["", "\n", "tail"] {
+            for lines in [1usize, 63, 64, 65, 200] {
+                let mut text = String::new();
+                for l in 0..lines {
+                    text.push_str(&"x".repeat(lens[(l * 7 + lines) % lens.len()]));
+                    text.push('\n');
+                }
+                text.push_str(end);
+                let plain: Vec<u32> = std::iter::once(0)
+                    .chain(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i as u32 + 1))
+                    .collect();
+                let index = LineStarts::of(text.as_bytes());
+                assert_eq!(index.count as usize, plain.len());
+                for (i, &s) in plain.iter().enumerate() {
+                    assert_eq!(index.start(i as u32), Some(s), "start of line {i}");
+                }
+                assert_eq!(index.start(plain.len() as u32), None);
+                let step = if text.len() > 10_000 { 97 } else { 1 };
+                for offset in (0..=text.len() as u32 + 1)
+                    .step_by(step)
+                    .chain(plain.iter().flat_map(|&s| [s, s.saturating_sub(1)]))
+                {
+                    let line = plain.partition_point(|&s| s <= offset) - 1;
+                    assert_eq!(index.find(offset), (line as u32, plain[line]), "offset {offset}");
+                }
+            }
         }
     }
 
