@@ -191,7 +191,7 @@ impl LineStarts {
             } else {
                 lines.lens.push(len as u8);
             }
-            if lines.count % Self::BLOCK == 0 {
+            if lines.count.is_multiple_of(Self::BLOCK) {
                 lines.blocks.push(next);
             }
             lines.count += 1;

@@ -28,7 +28,9 @@ pub struct Meta {
     /// Extension (`x-`) and unknown keys are not kept.
     /// Compact (an index into the format's key names, and the span), as every entity has a dozen or more.
     keys: Box<[KeySpan]>,
-    /// Few entities have waivers: a box of a vector takes 8 bytes on each, where a slice would take 16.
+    /// Few entities have waivers: a box of a vector takes 8 bytes on each, where a boxed slice would take 16
+    /// (the extra allocation is made only for those few).
+    #[allow(clippy::box_collection)]
     waivers: Option<Box<Vec<Waiver>>>,
 }
 
