@@ -127,7 +127,7 @@ impl Elements {
             }
         };
         let before = self.batch_bytes;
-        self.batch_bytes = before.saturating_add(node.span.end - node.span.start);
+        self.batch_bytes = before.saturating_add(node.span.len() as u32);
         self.batch.push(Pending { doc, list, index, node });
         if self.batch_bytes < BATCH_BYTES {
             return;

@@ -138,7 +138,7 @@ impl SourceFile {
         let mut end = self.lines.start(i + 1).map_or(self.len(), |s| s as usize);
         if self.released.is_some() {
             // Without the text only the `\n` is known to be there (a `\r` before it stays in the range).
-            return start..if end > start && (i + 1) < self.lines.count { end - 1 } else { end };
+            return start..if end > start && i + 1 < self.lines.count { end - 1 } else { end };
         }
         let bytes = self.text.as_bytes();
         while end > start && matches!(bytes[end - 1], b'\n' | b'\r') {
@@ -302,7 +302,7 @@ mod tests {
     }
 
     /// The compact line index finds the same lines as a plain list of line starts would, over texts with
-    /// empty lines, lines of 254, 255 and 256 bytes and longer, blocks boundaries, and no final `\n`.
+    /// empty lines, lines of 254, 255 and 256 bytes and longer, block boundaries, and no final `\n`.
     #[test]
     fn the_line_index_agrees_with_plain_line_starts() {
         let lens = [0usize, 1, 3, 254, 255, 256, 1000, 70_000, 2, 0, 0, 17];

@@ -38,7 +38,7 @@ impl Meta {
     /// The span of a key on this entity, if it is written.
     pub fn key_span(&self, key: &str) -> Option<Span> {
         let k = key_index(key)?;
-        self.keys.iter().find(|s| s.0[0] == k).map(KeySpan::span)
+        self.keys.iter().find(|s| s.key() == k).map(KeySpan::span)
     }
 
     /// The waivers written on this entity.
@@ -57,6 +57,9 @@ impl KeySpan {
         let [a, b, c, d] = span.start.to_le_bytes();
         // A format key is a short word; a longer spelling (escapes) is cut at 255 bytes.
         KeySpan([key, a, b, c, d, span.len().min(255) as u8])
+    }
+    fn key(&self) -> u8 {
+        self.0[0]
     }
     fn span(&self) -> Span {
         let [_, a, b, c, d, len] = self.0;
